@@ -1,0 +1,226 @@
+"""Keras callbacks for GAN training: live samples, checkpoints, a NaN guard, stop signals.
+
+Each callback writes only where it is told. They expect a ``ganlib.training.GAN`` (they
+read its ``generator``, ``discriminator``, optimizers and ``steps_done``).
+
+Used in: notebooks/04_dcgan.ipynb and the widget panel in ``ganlib.widgets``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import keras
+import numpy as np
+
+from ganlib import viz
+
+__all__ = ["CheckpointSaver", "LiveSamples", "NonFiniteGuard", "StopAtStep", "StopOnEvent"]
+
+
+class _StepCounting(keras.callbacks.Callback):
+    """Keeps ``self.step`` equal to the GAN's generator updates without reading variables."""
+
+    def on_train_begin(self, logs=None):
+        self.step = self.model.steps_done
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.step += 1
+
+
+class StopAtStep(_StepCounting):
+    """Stops ``fit`` once the GAN has made ``total_steps`` generator updates."""
+
+    def __init__(self, total_steps: int):
+        super().__init__()
+        self.total_steps = int(total_steps)
+
+    def on_train_batch_end(self, batch, logs=None):
+        super().on_train_batch_end(batch, logs)
+        if self.step >= self.total_steps:
+            self.model.stop_training = True
+
+
+class StopOnEvent(keras.callbacks.Callback):
+    """Stops ``fit`` cleanly after the current step once ``event`` (a threading.Event) is set."""
+
+    def __init__(self, event):
+        super().__init__()
+        self.event = event
+
+    def on_train_batch_end(self, batch, logs=None):
+        if self.event.is_set():
+            self.model.stop_training = True
+
+
+class CheckpointSaver(_StepCounting):
+    """Saves a ``tf.train.Checkpoint`` every ``every_n_steps`` (default: each epoch) and at the end.
+
+    Old checkpoints beyond ``max_to_keep`` are deleted. A crash loses at most the steps
+    since the last save.
+    """
+
+    def __init__(self, checkpoint, directory, every_n_steps=None, max_to_keep=2):
+        import tensorflow as tf
+
+        super().__init__()
+        self.directory = Path(directory)
+        self.every_n_steps = every_n_steps
+        self.manager = tf.train.CheckpointManager(checkpoint, str(self.directory),
+                                                  max_to_keep=max_to_keep)
+        self.last_saved_step = None
+
+    def save(self):
+        """Write a checkpoint now, numbered by the step reached."""
+        if self.step != self.last_saved_step:
+            self.manager.save(checkpoint_number=self.step)
+            self.last_saved_step = self.step
+
+    def on_train_begin(self, logs=None):
+        super().on_train_begin(logs)
+        self.last_saved_step = self.step
+
+    def on_train_batch_end(self, batch, logs=None):
+        super().on_train_batch_end(batch, logs)
+        if self.every_n_steps and self.step % self.every_n_steps == 0:
+            self.save()
+
+    def on_epoch_end(self, epoch, logs=None):
+        if not self.every_n_steps:
+            self.save()
+
+    def on_train_end(self, logs=None):
+        self.save()
+
+
+class NonFiniteGuard(_StepCounting):
+    """Stops training when a loss becomes NaN or Inf and restores the last good weights.
+
+    Weights (and optimizer states) are copied every ``snapshot_every`` steps while the
+    losses are finite. After a stop, ``message`` says what happened and what to try.
+    """
+
+    def __init__(self, snapshot_every: int = 50, verbose: bool = True):
+        super().__init__()
+        self.snapshot_every = int(snapshot_every)
+        self.verbose = verbose
+        self.message = None
+        self._snapshot = None
+
+    def _take_snapshot(self):
+        gan = self.model
+        self._snapshot = (self.step, [
+            [v.numpy() for v in obj.variables]
+            for obj in (gan.generator, gan.discriminator, gan.d_optimizer, gan.g_optimizer)
+        ])
+
+    def _restore_snapshot(self):
+        gan = self.model
+        objects = (gan.generator, gan.discriminator, gan.d_optimizer, gan.g_optimizer)
+        for obj, values in zip(objects, self._snapshot[1]):
+            for variable, value in zip(obj.variables, values):
+                variable.assign(value)
+
+    def on_train_begin(self, logs=None):
+        super().on_train_begin(logs)
+        self.message = None
+        self._take_snapshot()
+
+    def on_train_batch_end(self, batch, logs=None):
+        super().on_train_batch_end(batch, logs)
+        bad = {k: float(v) for k, v in (logs or {}).items()
+               if np.ndim(v) == 0 and not math.isfinite(float(v))}
+        if bad:
+            self._restore_snapshot()
+            self.model.stop_training = True
+            names = ", ".join(f"{k}={v}" for k, v in bad.items())
+            self.message = (
+                f"Training stopped at step {self.step}: {names}. The weights from step "
+                f"{self._snapshot[0]} (the last good snapshot) were restored. Try a smaller "
+                "learning rate, a larger Adam beta2, or check the data for NaN."
+            )
+            if self.verbose:
+                print("\n" + self.message, flush=True)
+        elif self.step % self.snapshot_every == 0:
+            self._take_snapshot()
+
+
+class LiveSamples(_StepCounting):
+    """Refreshes a sample grid (from a fixed latent batch) and loss curves while ``fit`` runs.
+
+    Every ``every_n_steps`` steps the figure is redrawn and handed to ``on_frame`` (a
+    function taking PNG bytes); by default it is shown in the notebook and updated in
+    place. Losses are recorded every ``log_every`` steps in ``history``. At the end the
+    frames are saved as a GIF (``gif_path``) and the last figure as a PNG (``figure_path``).
+    With ``history_path`` the curves survive a restart: earlier points are read back.
+    """
+
+    def __init__(self, latent, every_n_steps=100, log_every=10, on_frame=None,
+                 gif_path=None, figure_path=None, history_path=None, show=True, title=""):
+        super().__init__()
+        self.latent = np.asarray(latent, np.float32)
+        self.every_n_steps = max(1, int(every_n_steps))
+        self.log_every = max(1, int(log_every))
+        self.on_frame = on_frame
+        self.gif_path = gif_path
+        self.figure_path = figure_path
+        self.history_path = Path(history_path) if history_path else None
+        self.show = show
+        self.title = title
+        self.history = []
+        self.frames = []
+        self._display_handle = None
+
+    def _load_history(self):
+        if self.history_path and self.history_path.exists():
+            records = json.loads(self.history_path.read_text())
+            self.history = [r for r in records if r["step"] <= self.step]
+
+    def _emit(self, png: bytes):
+        if self.on_frame is not None:
+            self.on_frame(png)
+        elif self.show:
+            from IPython.display import Image, display
+
+            if self._display_handle is None:
+                self._display_handle = display(Image(png), display_id=True)
+            else:
+                self._display_handle.update(Image(png))
+
+    def refresh(self):
+        """Draw the current samples and curves now; return the PNG bytes."""
+        grid = viz.image_grid(self.model.generator.predict(self.latent, verbose=0))
+        self.frames.append(grid)
+        figure = viz.training_figure(grid, self.history, step=self.step, title=self.title)
+        png = viz.figure_to_png(figure)
+        self._emit(png)
+        if self.history_path:
+            self.history_path.parent.mkdir(parents=True, exist_ok=True)
+            self.history_path.write_text(json.dumps(self.history))
+        self._last_png = png
+        return png
+
+    def on_train_begin(self, logs=None):
+        super().on_train_begin(logs)
+        self._load_history()
+        self.refresh()
+
+    def on_train_batch_end(self, batch, logs=None):
+        super().on_train_batch_end(batch, logs)
+        if self.step % self.log_every == 0 and logs:
+            record = {"step": self.step}
+            record.update({k: float(v) for k, v in logs.items() if np.ndim(v) == 0})
+            self.history.append(record)
+        if self.step % self.every_n_steps == 0:
+            self.refresh()
+
+    def on_train_end(self, logs=None):
+        if not self.frames or self.step % self.every_n_steps:
+            self.refresh()
+        if self.gif_path:
+            viz.save_gif(self.frames, self.gif_path)
+        if self.figure_path:
+            Path(self.figure_path).parent.mkdir(parents=True, exist_ok=True)
+            Path(self.figure_path).write_bytes(self._last_png)

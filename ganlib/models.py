@@ -1,0 +1,90 @@
+"""Model builders. Each takes shapes and widths as arguments and returns a plain Keras model.
+
+DCGAN: Radford et al. 2016, "Unsupervised Representation Learning with Deep Convolutional
+Generative Adversarial Networks": strided (transposed) convolutions, batch normalisation in
+the generator, LeakyReLU in the discriminator, tanh output.
+
+Used in: notebooks/04_dcgan.ipynb.
+"""
+
+from __future__ import annotations
+
+import keras
+from keras import layers
+
+__all__ = ["dcgan_generator", "dcgan_discriminator", "upsampling_plan"]
+
+
+def _check_positive_int(value, name):
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}.")
+
+
+def upsampling_plan(image_shape):
+    """Return (start_size, n_doublings) so that start_size * 2**n_doublings = image side.
+
+    The start size is the largest one of at most 7 pixels: 28 -> (7, 2), 32 -> (4, 3),
+    64 -> (4, 4).
+    """
+    if len(image_shape) != 3 or image_shape[0] != image_shape[1] or image_shape[2] not in (1, 3):
+        raise ValueError(f"image_shape must be (size, size, 1 or 3), got {tuple(image_shape)}.")
+    size, doublings = int(image_shape[0]), 0
+    while size > 7 and size % 2 == 0:
+        size, doublings = size // 2, doublings + 1
+    if size > 7 or doublings < 2:
+        raise ValueError(
+            f"image side {image_shape[0]} is not supported: it must be a small number "
+            "(3 to 7) times a power of two of at least 4, e.g. 28, 32 or 64."
+        )
+    return size, doublings
+
+
+def dcgan_generator(latent_dim=64, image_shape=(28, 28, 1), width=32, kernel_size=4,
+                    name="generator"):
+    """DCGAN generator: z (N, latent_dim) -> images (N, H, W, C) in [-1, 1].
+
+    A Dense layer makes a small feature map (7x7 for 28x28, 4x4 for 32x32) with
+    ``width * 2**(n-1)`` channels; each transposed convolution doubles the size and
+    halves the channels, the last one maps to the image channels with tanh.
+    """
+    _check_positive_int(latent_dim, "latent_dim")
+    _check_positive_int(width, "width")
+    start, doublings = upsampling_plan(image_shape)
+    channels = width * 2 ** (doublings - 1)
+    inputs = keras.Input((latent_dim,), name="z")
+    x = layers.Dense(start * start * channels, use_bias=False)(inputs)
+    x = layers.BatchNormalization()(x)
+    x = layers.ReLU()(x)
+    x = layers.Reshape((start, start, channels))(x)
+    for _ in range(doublings - 1):
+        channels //= 2
+        x = layers.Conv2DTranspose(max(channels, 1), kernel_size, strides=2, padding="same",
+                                   use_bias=False)(x)
+        x = layers.BatchNormalization()(x)
+        x = layers.ReLU()(x)
+    outputs = layers.Conv2DTranspose(image_shape[2], kernel_size, strides=2, padding="same",
+                                     activation="tanh")(x)
+    return keras.Model(inputs, outputs, name=name)
+
+
+def dcgan_discriminator(image_shape=(28, 28, 1), width=32, kernel_size=4, dropout=0.0,
+                        name="discriminator"):
+    """DCGAN discriminator: images (N, H, W, C) -> one logit per image (no sigmoid).
+
+    Strided convolutions with LeakyReLU(0.2) halve the size and double the channels
+    (``width``, ``2*width``, ...) down to a small map, then a Dense layer gives the logit.
+    """
+    _check_positive_int(width, "width")
+    if not 0.0 <= float(dropout) < 1.0:
+        raise ValueError(f"dropout must be in [0, 1), got {dropout!r}.")
+    _, doublings = upsampling_plan(image_shape)
+    inputs = keras.Input(tuple(image_shape), name="image")
+    x = inputs
+    for i in range(doublings):
+        x = layers.Conv2D(width * 2**i, kernel_size, strides=2, padding="same")(x)
+        x = layers.LeakyReLU(0.2)(x)
+        if dropout:
+            x = layers.Dropout(dropout)(x)
+    x = layers.Flatten()(x)
+    logits = layers.Dense(1, name="logit")(x)
+    return keras.Model(inputs, logits, name=name)

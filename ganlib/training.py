@@ -1,0 +1,186 @@
+"""The GAN as a ``keras.Model``: ``compile`` with two optimizers, ``train_step``, ``fit``.
+
+Because training is a ``train_step`` override, everything Keras offers around ``fit``
+works: callbacks, progress bars, ``tf.distribute`` strategies. ``train_gan`` adds the
+course's habits on top: a step budget, checkpoints every few steps, and resume.
+
+Reference: the keras.io "DCGAN overriding train_step" pattern; Goodfellow et al. 2014.
+
+Used in: notebooks/04_dcgan.ipynb.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from ganlib import losses as gan_losses
+from ganlib.callbacks import CheckpointSaver, StopAtStep
+
+__all__ = ["GAN", "gan_checkpoint", "restore_latest_checkpoint", "train_gan"]
+
+
+class GAN(keras.Model):
+    """A generator and a discriminator trained against each other, one step of each per batch.
+
+    Args:
+        generator: maps (N, latent_dim) to images in [-1, 1].
+        discriminator: maps images to one logit per image (no sigmoid).
+        latent_dim: size of z; read from the generator's input when omitted.
+        seed: seed of the latent sampler used in training.
+    """
+
+    def __init__(self, generator, discriminator, latent_dim=None, seed=0, **kwargs):
+        super().__init__(**kwargs)
+        self.generator = generator
+        self.discriminator = discriminator
+        self.latent_dim = int(latent_dim or generator.input_shape[-1])
+        if generator.input_shape[-1] != self.latent_dim:
+            raise ValueError(f"latent_dim={latent_dim} does not match the generator's input "
+                             f"size {generator.input_shape[-1]}.")
+        if tuple(generator.output_shape[1:]) != tuple(discriminator.input_shape[1:]):
+            raise ValueError(
+                f"The generator makes images of shape {generator.output_shape[1:]} but the "
+                f"discriminator expects {discriminator.input_shape[1:]}; build both for the "
+                "same image_shape."
+            )
+        self.seed_generator = keras.random.SeedGenerator(seed)
+        self.d_loss_tracker = keras.metrics.Mean(name="d_loss")
+        self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
+        self.real_score_tracker = keras.metrics.Mean(name="real_score")
+        self.fake_score_tracker = keras.metrics.Mean(name="fake_score")
+
+    def compile(self, d_optimizer, g_optimizer, loss="non_saturating", **kwargs):
+        """Set the two optimizers and the loss pair (a name from ``ganlib.losses.LOSSES``).
+
+        The optimizers are built here, so that checkpoints restore their state and
+        ``tf.distribute`` strategies create their variables inside the scope.
+        """
+        if d_optimizer is g_optimizer:
+            raise ValueError("d_optimizer and g_optimizer must be two separate optimizer "
+                             "objects; each keeps its own moment estimates.")
+        kwargs.setdefault("jit_compile", False)  # XLA is slower on CPUs for these models
+        super().compile(**kwargs)
+        self.loss_name = loss
+        self.d_loss_fn, self.g_loss_fn = gan_losses.get_loss_pair(loss)
+        self.d_optimizer = d_optimizer
+        self.g_optimizer = g_optimizer
+        self.d_optimizer.build(self.discriminator.trainable_variables)
+        self.g_optimizer.build(self.generator.trainable_variables)
+
+    @property
+    def metrics(self):
+        return [self.d_loss_tracker, self.g_loss_tracker,
+                self.real_score_tracker, self.fake_score_tracker]
+
+    @property
+    def steps_done(self) -> int:
+        """Generator updates made so far (restored with a checkpoint)."""
+        return int(self.g_optimizer.iterations.numpy())
+
+    def call(self, z, training=False):
+        return self.generator(z, training=training)
+
+    def _replica_scale(self):
+        return 1.0 / tf.distribute.get_strategy().num_replicas_in_sync
+
+    def train_step(self, data):
+        real = data[0] if isinstance(data, (tuple, list)) else data
+        batch_size = tf.shape(real)[0]
+        scale = self._replica_scale()
+
+        z = keras.random.normal((batch_size, self.latent_dim), seed=self.seed_generator)
+        with tf.GradientTape() as tape:
+            fake = self.generator(z, training=True)
+            real_logits = self.discriminator(real, training=True)
+            fake_logits = self.discriminator(fake, training=True)
+            d_loss = self.d_loss_fn(real_logits, fake_logits)
+            scaled_d_loss = d_loss * scale
+        d_vars = self.discriminator.trainable_variables
+        d_grads = tape.gradient(scaled_d_loss, d_vars)
+        self.d_optimizer.apply_gradients(zip(d_grads, d_vars))
+
+        z = keras.random.normal((batch_size, self.latent_dim), seed=self.seed_generator)
+        with tf.GradientTape() as tape:
+            fake_logits_for_g = self.discriminator(self.generator(z, training=True),
+                                                   training=True)
+            g_loss = self.g_loss_fn(fake_logits_for_g)
+            scaled_g_loss = g_loss * scale
+        g_vars = self.generator.trainable_variables
+        g_grads = tape.gradient(scaled_g_loss, g_vars)
+        self.g_optimizer.apply_gradients(zip(g_grads, g_vars))
+
+        self.d_loss_tracker.update_state(d_loss)
+        self.g_loss_tracker.update_state(g_loss)
+        self.real_score_tracker.update_state(tf.reduce_mean(tf.sigmoid(real_logits)))
+        self.fake_score_tracker.update_state(tf.reduce_mean(tf.sigmoid(fake_logits)))
+        return {m.name: m.result() for m in self.metrics}
+
+    def generate(self, latent=None, n=None, seed=0):
+        """Return generated images as a numpy array in [-1, 1].
+
+        Pass a fixed ``latent`` batch (N, latent_dim), or ``n`` and a ``seed``.
+        """
+        if latent is None:
+            if n is None or int(n) <= 0:
+                raise ValueError("Pass a latent batch or a positive number n of images.")
+            latent = np.random.default_rng(seed).standard_normal((int(n), self.latent_dim))
+        latent = np.asarray(latent, np.float32)
+        if latent.ndim != 2 or latent.shape[1] != self.latent_dim:
+            raise ValueError(f"latent must have shape (N, {self.latent_dim}), "
+                             f"got {latent.shape}.")
+        return self.generator.predict(latent, batch_size=256, verbose=0)
+
+
+def gan_checkpoint(gan: GAN) -> tf.train.Checkpoint:
+    """A ``tf.train.Checkpoint`` of everything training needs to resume exactly."""
+    return tf.train.Checkpoint(generator=gan.generator, discriminator=gan.discriminator,
+                               d_optimizer=gan.d_optimizer, g_optimizer=gan.g_optimizer,
+                               seed_state=gan.seed_generator.state)
+
+
+def restore_latest_checkpoint(gan: GAN, checkpoint_dir) -> int:
+    """Restore the newest checkpoint in ``checkpoint_dir`` (if any); return the step reached."""
+    latest = tf.train.latest_checkpoint(str(checkpoint_dir))
+    if latest is None:
+        return 0
+    gan_checkpoint(gan).restore(latest).assert_existing_objects_matched()
+    return gan.steps_done
+
+
+def train_gan(gan: GAN, dataset, steps: int, *, steps_per_epoch: int = 100,
+              checkpoint_dir=None, callbacks=(), verbose="auto"):
+    """Train ``gan`` until it has made ``steps`` generator updates in total.
+
+    With ``checkpoint_dir``, the newest checkpoint there is restored first (so an
+    interrupted or crashed run resumes where it was) and a checkpoint is written every
+    ``steps_per_epoch`` steps and when training ends. ``dataset`` must repeat (see
+    ``ganlib.data.make_dataset``). Returns the Keras ``History`` (or None if nothing was left
+    to do).
+    """
+    for value, name in ((steps, "steps"), (steps_per_epoch, "steps_per_epoch")):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
+            raise ValueError(f"{name} must be a positive integer, got {value!r}.")
+    if not hasattr(gan, "d_optimizer"):
+        raise RuntimeError("Call gan.compile(d_optimizer=..., g_optimizer=...) before training.")
+    callbacks = list(callbacks)
+    if checkpoint_dir is not None:
+        checkpoint_dir = Path(checkpoint_dir)
+        done = restore_latest_checkpoint(gan, checkpoint_dir)
+        if done:
+            print(f"Resumed from the checkpoint in {checkpoint_dir} at step {done}.")
+        callbacks.append(CheckpointSaver(gan_checkpoint(gan), checkpoint_dir))
+    done = gan.steps_done
+    if done >= steps:
+        print(f"Nothing to do: {done} of {steps} steps are already done.")
+        return None
+    first_epoch = done // steps_per_epoch
+    last_epoch = first_epoch + math.ceil((steps - done) / steps_per_epoch) + 1
+    callbacks.append(StopAtStep(steps))
+    return gan.fit(dataset, epochs=last_epoch, initial_epoch=first_epoch,
+                   steps_per_epoch=steps_per_epoch, callbacks=callbacks, verbose=verbose,
+                   shuffle=False)

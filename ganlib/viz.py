@@ -1,0 +1,136 @@
+"""Pictures: image grids, sample figures, loss curves, and the GIF of training progress.
+
+Functions return arrays or matplotlib ``Figure`` objects built without pyplot, so they are
+safe to call from a training thread; the notebook decides what to show.
+
+Used in: notebooks/04_dcgan.ipynb and the live callbacks.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from pathlib import Path
+
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+__all__ = ["figure_to_png", "image_grid", "plot_images", "plot_losses", "save_gif",
+           "training_figure"]
+
+_CURVES = (("d_loss", "discriminator loss"), ("g_loss", "generator loss"),
+           ("real_score", "D(x) on real"), ("fake_score", "D(G(z)) on fakes"))
+
+
+def image_grid(images, ncols=None, padding=1, pad_value=255) -> np.ndarray:
+    """Tile images (N, H, W, C) in [-1, 1] (or uint8) into one uint8 picture.
+
+    Returns (rows*(H+p)-p, cols*(W+p)-p) for grey images, with a colour axis for RGB.
+    """
+    array = np.asarray(images)
+    if array.ndim != 4 or array.shape[-1] not in (1, 3) or len(array) == 0:
+        raise ValueError(f"images must have shape (N, H, W, 1 or 3) with N > 0, "
+                         f"got {array.shape}.")
+    if array.dtype != np.uint8:
+        array = np.clip(np.rint((array.astype(np.float32) + 1.0) * 127.5), 0, 255)
+        array = array.astype(np.uint8)
+    n, h, w, c = array.shape
+    ncols = int(ncols or math.ceil(math.sqrt(n)))
+    nrows = math.ceil(n / ncols)
+    grid = np.full((nrows * (h + padding) - padding, ncols * (w + padding) - padding, c),
+                   pad_value, np.uint8)
+    for index, image in enumerate(array):
+        row, col = divmod(index, ncols)
+        grid[row * (h + padding):row * (h + padding) + h,
+             col * (w + padding):col * (w + padding) + w] = image
+    return grid[..., 0] if c == 1 else grid
+
+
+def figure_to_png(figure: Figure, dpi=80) -> bytes:
+    """Render a figure to PNG bytes."""
+    FigureCanvasAgg(figure)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
+    return buffer.getvalue()
+
+
+def _show_grid(axis, grid, title):
+    axis.imshow(grid, cmap="gray" if grid.ndim == 2 else None, vmin=0, vmax=255,
+                interpolation="nearest")
+    axis.set_title(title)
+    axis.axis("off")
+
+
+def _draw_curves(axis, history):
+    steps = [record["step"] for record in history]
+    for key, label in _CURVES:
+        values = [record.get(key, np.nan) for record in history]
+        if steps and not all(np.isnan(values)):
+            axis.plot(steps, values, label=label, linestyle="--" if "score" in key else "-")
+    axis.set_xlabel("generator step")
+    axis.axhline(0.5, color="grey", linewidth=0.5)
+    axis.grid(alpha=0.3)
+    if steps:
+        axis.legend(loc="upper right", fontsize="small")
+
+
+def training_figure(grid, history, step=0, title="") -> Figure:
+    """Samples on the left, loss and score curves on the right."""
+    figure = Figure(figsize=(10, 4.4))
+    left, right = figure.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.3]})
+    _show_grid(left, grid, f"{title} samples at step {step}".strip())
+    _draw_curves(right, history)
+    right.set_title("losses and discriminator scores")
+    figure.tight_layout()
+    return figure
+
+
+def plot_images(images, labels=None, class_names=(), ncols=10, title="") -> Figure:
+    """A figure of images in [-1, 1] (or uint8), with their class names when given."""
+    array = np.asarray(images)
+    n = len(array)
+    ncols = min(ncols, n)
+    nrows = math.ceil(n / ncols)
+    figure = Figure(figsize=(1.2 * ncols, 1.35 * nrows + (0.4 if title else 0)))
+    axes = np.atleast_1d(figure.subplots(nrows, ncols)).ravel()
+    for index, axis in enumerate(axes):
+        axis.axis("off")
+        if index >= n:
+            continue
+        _show_grid(axis, image_grid(array[index:index + 1], padding=0), "")
+        if labels is not None:
+            label = int(labels[index])
+            axis.set_title(class_names[label] if class_names else str(label), fontsize=8)
+    if title:
+        figure.suptitle(title)
+    figure.tight_layout()
+    return figure
+
+
+def plot_losses(history, title="Training curves") -> Figure:
+    """Loss and score curves from ``LiveSamples.history`` records."""
+    figure = Figure(figsize=(7, 3.5))
+    axis = figure.subplots()
+    _draw_curves(axis, history)
+    axis.set_title(title)
+    figure.tight_layout()
+    return figure
+
+
+def save_gif(frames, path, seconds_per_frame=0.4, scale=2):
+    """Save a list of uint8 grids (from ``image_grid``) as an animated GIF; return the path."""
+    from PIL import Image
+
+    if not frames:
+        raise ValueError("No frames to save: train with LiveSamples first.")
+    pictures = []
+    for frame in frames:
+        picture = Image.fromarray(np.asarray(frame, np.uint8))
+        pictures.append(picture.resize((picture.width * scale, picture.height * scale),
+                                       Image.NEAREST))
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pictures[0].save(path, save_all=True, append_images=pictures[1:], loop=0,
+                     duration=int(seconds_per_frame * 1000))
+    return path
