@@ -119,8 +119,8 @@ class NonFiniteGuard(_StepCounting):
     def _restore_snapshot(self):
         gan = self.model
         objects = (gan.generator, gan.discriminator, gan.d_optimizer, gan.g_optimizer)
-        for obj, values in zip(objects, self._snapshot[1]):
-            for variable, value in zip(obj.variables, values):
+        for obj, values in zip(objects, self._snapshot[1], strict=True):
+            for variable, value in zip(obj.variables, values, strict=True):
                 variable.assign(value)
 
     def on_train_begin(self, logs=None):

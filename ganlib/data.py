@@ -215,6 +215,8 @@ def read_idx(path) -> np.ndarray:
                          "download it again.")
     ndim = raw[3]
     header = 4 + 4 * ndim
+    if len(raw) < header:
+        raise ValueError(f"{path} is truncated: it ends inside its header; download it again.")
     dims = struct.unpack(">" + "I" * ndim, raw[4:header])
     expected = int(np.prod(dims))
     if len(raw) - header != expected:

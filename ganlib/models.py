@@ -9,6 +9,8 @@ Used in: notebooks/04_dcgan.ipynb.
 
 from __future__ import annotations
 
+import numbers
+
 import keras
 from keras import layers
 
@@ -16,8 +18,9 @@ __all__ = ["dcgan_generator", "dcgan_discriminator", "upsampling_plan"]
 
 
 def _check_positive_int(value, name):
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value <= 0:
         raise ValueError(f"{name} must be a positive integer, got {value!r}.")
+    return int(value)
 
 
 def upsampling_plan(image_shape):
@@ -47,8 +50,8 @@ def dcgan_generator(latent_dim=64, image_shape=(28, 28, 1), width=32, kernel_siz
     ``width * 2**(n-1)`` channels; each transposed convolution doubles the size and
     halves the channels, the last one maps to the image channels with tanh.
     """
-    _check_positive_int(latent_dim, "latent_dim")
-    _check_positive_int(width, "width")
+    latent_dim = _check_positive_int(latent_dim, "latent_dim")
+    width = _check_positive_int(width, "width")
     start, doublings = upsampling_plan(image_shape)
     channels = width * 2 ** (doublings - 1)
     inputs = keras.Input((latent_dim,), name="z")
@@ -74,7 +77,7 @@ def dcgan_discriminator(image_shape=(28, 28, 1), width=32, kernel_size=4, dropou
     Strided convolutions with LeakyReLU(0.2) halve the size and double the channels
     (``width``, ``2*width``, ...) down to a small map, then a Dense layer gives the logit.
     """
-    _check_positive_int(width, "width")
+    width = _check_positive_int(width, "width")
     if not 0.0 <= float(dropout) < 1.0:
         raise ValueError(f"dropout must be in [0, 1), got {dropout!r}.")
     _, doublings = upsampling_plan(image_shape)

@@ -11,6 +11,8 @@ Used in: notebooks/04_dcgan.ipynb, ganlib.widgets, bench/.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import json
 import numbers
 from dataclasses import dataclass
 
@@ -81,6 +83,16 @@ class DCGANRecipe:
     def _refuse(name, value, expected):
         raise ValueError(f"Parameter {name.upper()} = {value!r} ({type(value).__name__}) is "
                          f"not valid: it must be {expected}.")
+
+    def fingerprint(self) -> str:
+        """Eight hex digits that identify the model and its training, ``steps`` left out.
+
+        Checkpoints are kept per fingerprint, so a run with more steps continues an earlier
+        one, and a run with another width or learning rate starts afresh.
+        """
+        values = dataclasses.asdict(self)
+        values.pop("steps")
+        return hashlib.sha1(json.dumps(values, sort_keys=True).encode()).hexdigest()[:8]
 
     def replace(self, **changes) -> DCGANRecipe:
         """A copy with some values changed (and checked again)."""

@@ -53,6 +53,9 @@ class GAN(keras.Model):
         self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
         self.real_score_tracker = keras.metrics.Mean(name="real_score")
         self.fake_score_tracker = keras.metrics.Mean(name="fake_score")
+        # Both networks are already built. Saying so stops Keras (under a tf.distribute
+        # strategy) from building the GAN by calling it on an image batch, which fails.
+        self.built = True
 
     def compile(self, d_optimizer, g_optimizer, loss="non_saturating", **kwargs):
         """Set the two optimizers and the loss pair (a name from ``ganlib.losses.LOSSES``).
@@ -102,7 +105,7 @@ class GAN(keras.Model):
             scaled_d_loss = d_loss * scale
         d_vars = self.discriminator.trainable_variables
         d_grads = tape.gradient(scaled_d_loss, d_vars)
-        self.d_optimizer.apply_gradients(zip(d_grads, d_vars))
+        self.d_optimizer.apply_gradients(zip(d_grads, d_vars, strict=True))
 
         z = keras.random.normal((batch_size, self.latent_dim), seed=self.seed_generator)
         with tf.GradientTape() as tape:
@@ -112,7 +115,7 @@ class GAN(keras.Model):
             scaled_g_loss = g_loss * scale
         g_vars = self.generator.trainable_variables
         g_grads = tape.gradient(scaled_g_loss, g_vars)
-        self.g_optimizer.apply_gradients(zip(g_grads, g_vars))
+        self.g_optimizer.apply_gradients(zip(g_grads, g_vars, strict=True))
 
         self.d_loss_tracker.update_state(d_loss)
         self.g_loss_tracker.update_state(g_loss)

@@ -1,0 +1,152 @@
+"""Reference recipes the course's default is benchmarked against (bench only, not ganlib).
+
+Every recipe is trained by the same ``ganlib.training.GAN`` (one discriminator step, then
+one generator step with fresh noise, non-saturating loss on logits), so only architectures
+and hyperparameters differ between them:
+
+- ``default``:  ``ganlib.recipes.DCGANRecipe()`` built by ``ganlib.recipes.build_dcgan``,
+  exactly as notebooks/04_dcgan.ipynb uses it (only ``dataset`` and ``seed`` are set).
+- ``baseline``: the classic TensorFlow DCGAN tutorial
+  (https://www.tensorflow.org/tutorials/generative/dcgan): 5x5 kernels, Dense 7x7x256,
+  LeakyReLU(0.3), Dropout 0.3 in the discriminator, Adam 1e-4, batch 256, latent 100,
+  with the discriminator's logits going into a from-logits loss.
+- ``radford``:  a plain DCGAN with the hyperparameters of Radford et al. 2016: Adam 2e-4,
+  beta1 0.5, batch 64, 4x4 kernels, latent 100, weights initialised from N(0, 0.02).
+
+Used in: bench/train_budget.py, bench/fit_overhead.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import keras
+from keras import layers
+
+from ganlib.recipes import DCGANRecipe, build_dcgan
+from ganlib.training import GAN
+
+__all__ = ["RECIPES", "BenchRecipe", "build_recipe", "tutorial_generator",
+           "tutorial_discriminator", "radford_generator", "radford_discriminator"]
+
+RECIPES = ("default", "baseline", "radford")
+
+
+@dataclass
+class BenchRecipe:
+    """A compiled GAN with the batch size its recipe trains with."""
+
+    name: str
+    gan: GAN
+    batch_size: int
+    description: str
+
+
+def _start_size(image_shape):
+    height, width, _ = image_shape
+    if height != width or height % 4:
+        raise ValueError(f"The reference recipes need square images with a side divisible "
+                         f"by 4 (e.g. 28 or 32), got {tuple(image_shape)}.")
+    return height // 4
+
+
+def tutorial_generator(latent_dim=100, image_shape=(28, 28, 1)):
+    """The TensorFlow DCGAN tutorial's generator (2.3 M weights for 28x28x1)."""
+    start = _start_size(image_shape)
+    inputs = keras.Input((latent_dim,), name="z")
+    x = layers.Dense(start * start * 256, use_bias=False)(inputs)
+    x = layers.BatchNormalization()(x)
+    x = layers.LeakyReLU(0.3)(x)
+    x = layers.Reshape((start, start, 256))(x)
+    x = layers.Conv2DTranspose(128, 5, strides=1, padding="same", use_bias=False)(x)
+    x = layers.BatchNormalization()(x)
+    x = layers.LeakyReLU(0.3)(x)
+    x = layers.Conv2DTranspose(64, 5, strides=2, padding="same", use_bias=False)(x)
+    x = layers.BatchNormalization()(x)
+    x = layers.LeakyReLU(0.3)(x)
+    outputs = layers.Conv2DTranspose(image_shape[2], 5, strides=2, padding="same",
+                                     use_bias=False, activation="tanh")(x)
+    return keras.Model(inputs, outputs, name="tutorial_generator")
+
+
+def tutorial_discriminator(image_shape=(28, 28, 1)):
+    """The TensorFlow DCGAN tutorial's discriminator, returning logits."""
+    _start_size(image_shape)
+    inputs = keras.Input(tuple(image_shape), name="image")
+    x = layers.Conv2D(64, 5, strides=2, padding="same")(inputs)
+    x = layers.LeakyReLU(0.3)(x)
+    x = layers.Dropout(0.3)(x)
+    x = layers.Conv2D(128, 5, strides=2, padding="same")(x)
+    x = layers.LeakyReLU(0.3)(x)
+    x = layers.Dropout(0.3)(x)
+    x = layers.Flatten()(x)
+    logits = layers.Dense(1, name="logit")(x)
+    return keras.Model(inputs, logits, name="tutorial_discriminator")
+
+
+def _radford_init():
+    return keras.initializers.RandomNormal(mean=0.0, stddev=0.02)
+
+
+def radford_generator(latent_dim=100, image_shape=(28, 28, 1)):
+    """Plain DCGAN generator: Dense 7x7x128-BN-ReLU, ConvT 64-BN-ReLU, ConvT tanh (4x4)."""
+    start = _start_size(image_shape)
+    inputs = keras.Input((latent_dim,), name="z")
+    x = layers.Dense(start * start * 128, use_bias=False, kernel_initializer=_radford_init())(
+        inputs)
+    x = layers.BatchNormalization()(x)
+    x = layers.ReLU()(x)
+    x = layers.Reshape((start, start, 128))(x)
+    x = layers.Conv2DTranspose(64, 4, strides=2, padding="same", use_bias=False,
+                               kernel_initializer=_radford_init())(x)
+    x = layers.BatchNormalization()(x)
+    x = layers.ReLU()(x)
+    outputs = layers.Conv2DTranspose(image_shape[2], 4, strides=2, padding="same",
+                                     activation="tanh", kernel_initializer=_radford_init())(x)
+    return keras.Model(inputs, outputs, name="radford_generator")
+
+
+def radford_discriminator(image_shape=(28, 28, 1)):
+    """Plain DCGAN discriminator: Conv 64-LReLU(0.2), Conv 128-BN-LReLU(0.2), Dense logit."""
+    _start_size(image_shape)
+    inputs = keras.Input(tuple(image_shape), name="image")
+    x = layers.Conv2D(64, 4, strides=2, padding="same", kernel_initializer=_radford_init())(
+        inputs)
+    x = layers.LeakyReLU(0.2)(x)
+    x = layers.Conv2D(128, 4, strides=2, padding="same", use_bias=False,
+                      kernel_initializer=_radford_init())(x)
+    x = layers.BatchNormalization()(x)
+    x = layers.LeakyReLU(0.2)(x)
+    x = layers.Flatten()(x)
+    logits = layers.Dense(1, name="logit", kernel_initializer=_radford_init())(x)
+    return keras.Model(inputs, logits, name="radford_discriminator")
+
+
+def _compiled(generator, discriminator, seed, learning_rate, beta1):
+    gan = GAN(generator, discriminator, seed=seed)
+    gan.compile(d_optimizer=keras.optimizers.Adam(learning_rate, beta_1=beta1),
+                g_optimizer=keras.optimizers.Adam(learning_rate, beta_1=beta1),
+                loss="non_saturating")
+    return gan
+
+
+def build_recipe(name: str, image_shape=(28, 28, 1), seed: int = 0,
+                 dataset: str = "fashion_mnist") -> BenchRecipe:
+    """Build and compile the recipe ``name`` (one of ``RECIPES``) for ``image_shape``."""
+    if name == "default":
+        recipe = DCGANRecipe(dataset=dataset, seed=seed)
+        return BenchRecipe(name, build_dcgan(recipe, image_shape), recipe.batch_size,
+                           f"ganlib DCGANRecipe() defaults: {recipe}")
+    if name == "baseline":
+        keras.utils.set_random_seed(seed)
+        gan = _compiled(tutorial_generator(100, image_shape), tutorial_discriminator(image_shape),
+                        seed, learning_rate=1e-4, beta1=0.9)
+        return BenchRecipe(name, gan, 256, "TensorFlow DCGAN tutorial: 5x5 kernels, "
+                           "Adam 1e-4 (beta1 0.9), batch 256, latent 100")
+    if name == "radford":
+        keras.utils.set_random_seed(seed)
+        gan = _compiled(radford_generator(100, image_shape), radford_discriminator(image_shape),
+                        seed, learning_rate=2e-4, beta1=0.5)
+        return BenchRecipe(name, gan, 64, "Radford et al. DCGAN: 4x4 kernels, Adam 2e-4 "
+                           "beta1 0.5, batch 64, latent 100, N(0, 0.02) init")
+    raise ValueError(f"Unknown recipe {name!r}; choose one of {list(RECIPES)}.")
