@@ -159,8 +159,8 @@ def train_gan(gan: GAN, dataset, steps: int, *, steps_per_epoch: int = 100,
               checkpoint_dir=None, callbacks=(), verbose="auto"):
     """Train ``gan`` until it has made ``steps`` generator updates in total.
 
-    With ``checkpoint_dir``, the newest checkpoint there is restored first (so an
-    interrupted or crashed run resumes where it was) and a checkpoint is written every
+    With ``checkpoint_dir``, the newest checkpoint there is restored first when it is ahead
+    of ``gan`` (so an interrupted or crashed run resumes where it was) and a checkpoint is written every
     ``steps_per_epoch`` steps and when training ends. ``dataset`` must repeat (see
     ``ganlib.data.make_dataset``). Returns the Keras ``History`` (or None if nothing was left
     to do).
@@ -173,8 +173,9 @@ def train_gan(gan: GAN, dataset, steps: int, *, steps_per_epoch: int = 100,
     callbacks = list(callbacks)
     if checkpoint_dir is not None:
         checkpoint_dir = Path(checkpoint_dir)
-        done = restore_latest_checkpoint(gan, checkpoint_dir)
-        if done:
+        latest = tf.train.latest_checkpoint(str(checkpoint_dir))
+        if latest and int(latest.rsplit("-", 1)[-1]) > gan.steps_done:
+            done = restore_latest_checkpoint(gan, checkpoint_dir)
             print(f"Resumed from the checkpoint in {checkpoint_dir} at step {done}.")
         callbacks.append(CheckpointSaver(gan_checkpoint(gan), checkpoint_dir))
     done = gan.steps_done

@@ -1,0 +1,127 @@
+"""Tests of ganlib.models: DCGAN shapes, output ranges, parameter counts, argument checks."""
+
+import keras
+import numpy as np
+import pytest
+
+from ganlib import models
+
+SHAPES = [(28, 28, 1), (32, 32, 3), (64, 64, 3)]
+
+
+@pytest.mark.parametrize("image_shape", SHAPES)
+def test_generator_maps_latents_to_images_in_model_range(image_shape):
+    generator = models.dcgan_generator(latent_dim=8, image_shape=image_shape, width=8)
+    # large latents push the tanh towards its ends: the range must still hold
+    z = 50.0 * np.random.default_rng(0).standard_normal((5, 8)).astype(np.float32)
+    images = generator.predict(z, verbose=0)
+    assert images.shape == (5, *image_shape)
+    assert images.dtype == np.float32
+    assert images.min() >= -1.0 and images.max() <= 1.0
+    assert images.std() > 0.0
+
+
+@pytest.mark.parametrize("image_shape", SHAPES)
+def test_discriminator_gives_one_unbounded_logit_per_image(image_shape):
+    discriminator = models.dcgan_discriminator(image_shape, width=8)
+    images = np.random.default_rng(0).uniform(-1, 1, (5, *image_shape)).astype(np.float32)
+    logits = discriminator.predict(images, verbose=0)
+    assert logits.shape == (5, 1)
+    assert np.isfinite(logits).all()
+    # logits, not probabilities: the last layer is linear, so the output can be scaled
+    # past [0, 1] by its own weights
+    assert discriminator.get_layer("logit").activation is keras.activations.linear
+    kernel, bias = discriminator.get_layer("logit").get_weights()
+    discriminator.get_layer("logit").set_weights([kernel * 1e3, bias + 5.0])
+    assert np.abs(discriminator.predict(images, verbose=0)).max() > 1.0
+
+
+@pytest.mark.parametrize("image_shape, plan", [
+    ((28, 28, 1), (7, 2)),
+    ((32, 32, 3), (4, 3)),
+    ((64, 64, 3), (4, 4)),
+    ((16, 16, 1), (4, 2)),
+    ((56, 56, 3), (7, 3)),
+])
+def test_upsampling_plan(image_shape, plan):
+    start, doublings = models.upsampling_plan(image_shape)
+    assert (start, doublings) == plan
+    assert start * 2**doublings == image_shape[0]
+
+
+def test_parameter_counts_match_the_hand_count_for_28x28():
+    latent_dim, width, k = 8, 8, 4
+    generator = models.dcgan_generator(latent_dim, (28, 28, 1), width=width, kernel_size=k)
+    # Dense 8 -> 7*7*16 (no bias), BatchNorm (4 per channel: gamma, beta, mean, variance),
+    # ConvT 16 -> 8 (no bias), BatchNorm, ConvT 8 -> 1 with bias.
+    dense = latent_dim * 7 * 7 * 2 * width                    # 6,272
+    batchnorm_1 = 4 * 7 * 7 * 2 * width                       # 3,136 (1,568 trainable)
+    conv_1 = k * k * 2 * width * width                        # 2,048
+    batchnorm_2 = 4 * width                                   # 32 (16 trainable)
+    conv_out = k * k * width * 1 + 1                          # 129
+    assert generator.count_params() == dense + batchnorm_1 + conv_1 + batchnorm_2 + conv_out
+    assert generator.count_params() == 11_617
+    trainable = sum(int(np.prod(v.shape)) for v in generator.trainable_variables)
+    assert trainable == dense + batchnorm_1 // 2 + conv_1 + batchnorm_2 // 2 + conv_out
+
+    discriminator = models.dcgan_discriminator((28, 28, 1), width=width, kernel_size=k)
+    # Conv 1 -> 8 and 8 -> 16 with biases, then Dense 7*7*16 -> 1 with bias.
+    conv_a = k * k * 1 * width + width                        # 136
+    conv_b = k * k * width * 2 * width + 2 * width            # 2,064
+    logit = 7 * 7 * 2 * width + 1                             # 785
+    assert discriminator.count_params() == conv_a + conv_b + logit == 2_985
+
+
+def test_generator_channels_halve_on_the_way_up_for_32x32x3():
+    generator = models.dcgan_generator(8, (32, 32, 3), width=8)
+    shapes = [tuple(layer.output.shape[1:]) for layer in generator.layers
+              if isinstance(layer, (keras.layers.Reshape, keras.layers.Conv2DTranspose))]
+    assert shapes == [(4, 4, 32), (8, 8, 16), (16, 16, 8), (32, 32, 3)]
+
+
+def test_discriminator_dropout_adds_one_dropout_per_convolution():
+    discriminator = models.dcgan_discriminator((32, 32, 3), width=8, dropout=0.3)
+    rates = [layer.rate for layer in discriminator.layers
+             if isinstance(layer, keras.layers.Dropout)]
+    assert rates == [0.3, 0.3, 0.3]
+
+
+@pytest.mark.parametrize("image_shape", [
+    (30, 30, 1), (28, 28, 2), (28, 32, 1), (8, 8, 1), (28, 28), (7, 7, 1), (36, 36, 1),
+])
+def test_bad_image_shape_raises(image_shape):
+    with pytest.raises(ValueError, match="image"):
+        models.upsampling_plan(image_shape)
+    with pytest.raises(ValueError, match="image"):
+        models.dcgan_generator(8, image_shape, width=8)
+    with pytest.raises(ValueError, match="image"):
+        models.dcgan_discriminator(image_shape, width=8)
+
+
+@pytest.mark.parametrize("latent_dim", [0, -3, 2.5, True, "64", None])
+def test_bad_latent_dim_raises(latent_dim):
+    with pytest.raises(ValueError, match=f"latent_dim must be a positive integer, got "
+                                         f"{latent_dim!r}"):
+        models.dcgan_generator(latent_dim, (28, 28, 1), width=8)
+
+
+@pytest.mark.parametrize("width", [0, -8, 8.0, False])
+def test_bad_width_raises(width):
+    with pytest.raises(ValueError, match="width must be a positive integer"):
+        models.dcgan_generator(8, (28, 28, 1), width=width)
+    with pytest.raises(ValueError, match="width must be a positive integer"):
+        models.dcgan_discriminator((28, 28, 1), width=width)
+
+
+@pytest.mark.parametrize("dropout", [-0.1, 1.0, 1.5])
+def test_dropout_out_of_range_raises(dropout):
+    with pytest.raises(ValueError, match=r"dropout must be in \[0, 1\)"):
+        models.dcgan_discriminator((28, 28, 1), width=8, dropout=dropout)
+
+
+def test_numpy_integers_are_accepted_like_python_integers():
+    generator = models.dcgan_generator(np.int64(8), (28, 28, 1), width=np.int32(8))
+    discriminator = models.dcgan_discriminator((28, 28, 1), width=np.int64(8))
+    assert generator.input_shape == (None, 8)
+    assert generator.count_params() == 11_617
+    assert discriminator.count_params() == 2_985

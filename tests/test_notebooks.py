@@ -1,0 +1,120 @@
+"""Every notebook runs headless (papermill) and under nbval in its quick setting.
+
+The quick setting is the notebook's own ``QUICK = True`` parameter, injected by papermill
+where a reader can see it; downloads are switched off and the data folder is empty, so
+the notebooks also prove that they run offline on the bundled data.
+"""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import papermill
+import pytest
+
+NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"
+NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb"))
+QUICK = {"QUICK": True, "ALLOW_DOWNLOAD": False}
+
+#: Files each notebook must write into its OUTPUT_DIR in the quick setting.
+EXPECTED_FILES = {
+    "00_start_here": ["digits_7.png"],
+    "04_dcgan": ["real_images.png", "training.png", "progress.gif", "final_samples.png",
+                 "losses.png"],
+}
+
+
+def _run(notebook, tmp_path, **parameters):
+    executed = tmp_path / notebook.name
+    papermill.execute_notebook(
+        str(notebook), str(executed), cwd=str(NOTEBOOK_DIR), kernel_name="python3",
+        parameters={**QUICK, "OUTPUT_DIR": str(tmp_path / "out"), **parameters},
+        progress_bar=False,
+    )
+    return nbformat.read(executed, as_version=4)
+
+
+def _stdout(notebook):
+    return "".join(output.get("text", "") for cell in notebook.cells
+                   if cell.cell_type == "code" for output in cell.get("outputs", [])
+                   if output.get("name") == "stdout")
+
+
+def test_every_notebook_is_listed_with_expected_files():
+    assert [nb.stem for nb in NOTEBOOKS] == sorted(EXPECTED_FILES)
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_template(notebook):
+    """One parameters cell with QUICK, OUTPUT_DIR and ALLOW_DOWNLOAD; no stray outputs."""
+    nb = nbformat.read(notebook, as_version=4)
+    tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1
+    for name in ("QUICK = False", "OUTPUT_DIR =", "ALLOW_DOWNLOAD ="):
+        assert name in tagged[0].source
+    assert nb.cells[0].cell_type == "markdown" and nb.cells[0].source.startswith("# ")
+    assert "Time on a laptop CPU" in nb.cells[0].source
+    for cell in nb.cells:
+        if cell.cell_type == "code" and "NBVAL_CHECK_OUTPUT" not in cell.source:
+            assert cell.outputs == [], f"stored outputs in an unchecked cell: {cell.source[:60]}"
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_runs_headless_in_quick_setting(notebook, tmp_path):
+    executed = _run(notebook, tmp_path)
+    for name in EXPECTED_FILES[notebook.stem]:
+        written = tmp_path / "out" / name
+        assert written.exists() and written.stat().st_size > 1000, name
+    assert "Dataset: digits" in _stdout(executed)  # the bundled data, said out loud
+
+
+def test_dcgan_notebook_says_which_dataset_it_fell_back_to(tmp_path):
+    executed = _run(NOTEBOOK_DIR / "04_dcgan.ipynb", tmp_path)
+    text = _stdout(executed)
+    assert "NOTICE: fashion_mnist is not available" in text
+    assert "restored model draws identical images: True" in text
+
+
+@pytest.mark.parametrize(("name", "value", "expected"), [
+    ("STEPS", "100", "STEPS = '100' (str)"),
+    ("LATENT_DIM", -4, "LATENT_DIM = -4"),
+    ("D_LEARNING_RATE", 3.0, "D_LEARNING_RATE = 3.0"),
+    ("DATASET", "imagenet", "DATASET = 'imagenet'"),
+])
+def test_bad_papermill_parameter_is_refused_with_its_name(name, value, expected, tmp_path):
+    with pytest.raises(papermill.PapermillExecutionError) as error:
+        _run(NOTEBOOK_DIR / "04_dcgan.ipynb", tmp_path, **{name: value})
+    assert expected in str(error.value)
+    assert "is not valid: it must be" in str(error.value)
+
+
+def test_resume_continues_from_the_notebook_checkpoint(tmp_path):
+    """A second run with more steps continues the first one's checkpoint."""
+    _run(NOTEBOOK_DIR / "04_dcgan.ipynb", tmp_path)
+    executed = _run(NOTEBOOK_DIR / "04_dcgan.ipynb", tmp_path, STEPS=100)
+    text = _stdout(executed)
+    assert "Resumed from the checkpoint" in text and "at step 60" in text
+    assert "the GAN has now made 100 steps" in text
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_passes_nbval_in_quick_setting(notebook, tmp_path):
+    """nbval re-runs the notebook and compares the cells marked NBVAL_CHECK_OUTPUT."""
+    prepared = tmp_path / notebook.name
+    papermill.execute_notebook(
+        str(notebook), str(prepared), prepare_only=True,
+        parameters={**QUICK, "OUTPUT_DIR": str(tmp_path / "out")},
+    )
+    checked = sum("NBVAL_CHECK_OUTPUT" in c.get("source", "")
+                  for c in json.loads(prepared.read_text())["cells"])
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "--nbval-lax", "-q", "-p", "no:cacheprovider",
+         "--rootdir", str(tmp_path), str(prepared)],
+        cwd=NOTEBOOK_DIR, capture_output=True, text=True,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    assert "passed" in result.stdout
+    if notebook.stem == "04_dcgan":
+        assert checked == 5
