@@ -50,9 +50,18 @@ def load_samples(path: Path, dataset: str):
                              "write it with bench/train_budget.py.")
         images = arrays["images"]
         saved_dataset = str(arrays["dataset"]) if "dataset" in arrays else None
-        note = ", ".join(f"{key}={arrays[key].item():.6g}" if arrays[key].dtype.kind == "f"
-                         else f"{key}={arrays[key].item()}"
-                         for key in ("recipe", "steps", "train_seconds") if key in arrays)
+        meta = {key: arrays[key].item() for key in
+                ("recipe", "steps", "train_seconds", "images_per_second") if key in arrays}
+    parts = []
+    if "recipe" in meta:
+        parts.append(str(meta["recipe"]))
+    if "steps" in meta:
+        parts.append(f"{meta['steps']:,} steps")
+    if "train_seconds" in meta:
+        parts.append(f"{meta['train_seconds']:.0f} s")
+    if "images_per_second" in meta:
+        parts.append(f"{meta['images_per_second']:.0f} img/s")
+    note = ", ".join(parts)
     if saved_dataset is not None and saved_dataset != dataset:
         print(f"WARNING: {path} was trained on {saved_dataset!r}, scored against {dataset!r}.")
     if images.ndim == 3:

@@ -22,8 +22,8 @@ from pathlib import Path
 
 import keras
 import numpy as np
-
 import recipes_reference
+
 from ganlib import data
 
 

@@ -77,3 +77,14 @@ def weights_of():
         return [np.array(v.numpy(), copy=True) for v in model.trainable_variables]
 
     return copy
+
+
+@pytest.fixture
+def fit_quietly():
+    """Function running ``gan.fit`` without progress bars: ``fit_quietly(gan, ds, steps)``."""
+
+    def fit(gan, dataset, steps_per_epoch, epochs=1, callbacks=()):
+        return gan.fit(dataset, epochs=epochs, steps_per_epoch=steps_per_epoch,
+                       callbacks=list(callbacks), verbose=0, shuffle=False)
+
+    return fit

@@ -131,7 +131,7 @@ def test_generator_losses_are_finite_at_extreme_logits(loss_fn, logit, expected)
     assert np.isfinite(tape.gradient(loss, logits).numpy()).all()
 
 
-# --------------------------------------------------------------------------- the seed-tutorial mistake
+# ------------------------------------------------------------ the seed-tutorial mistake
 
 
 def test_feeding_probabilities_to_a_from_logits_loss_gives_the_wrong_value():
@@ -154,7 +154,7 @@ def test_feeding_probabilities_to_a_from_logits_loss_gives_the_wrong_value():
     assert value(losses.non_saturating_generator_loss([10.0])) < 1e-4
 
 
-# --------------------------------------------------------------------------- registry and input checks
+# ------------------------------------------------------------ registry and input checks
 
 
 @pytest.mark.parametrize("name, d_loss, g_loss", [

@@ -18,7 +18,7 @@ def keep_checked_outputs(source_path, executed_path):
     """Rewrite ``source_path`` in place; return the number of cells that kept outputs."""
     source = nbformat.read(source_path, as_version=4)
     executed = nbformat.read(executed_path, as_version=4)
-    outputs_by_id = {cell.get("id"): cell.get("outputs", []) for cell in executed.cells}
+    executed_by_id = {cell.get("id"): cell for cell in executed.cells}
     kept = 0
     for cell in source.cells:
         if cell.cell_type != "code":
@@ -27,12 +27,11 @@ def keep_checked_outputs(source_path, executed_path):
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
         if MARK in cell.source:
-            if cell.get("id") not in outputs_by_id:
+            if cell.get("id") not in executed_by_id:
                 raise SystemExit(f"cell {cell.get('id')} is missing from {executed_path}")
-            cell.outputs = outputs_by_id[cell.get("id")]
-            for output in cell.outputs:
-                if "execution_count" in output:
-                    output["execution_count"] = None
+            # nbval treats a cell with outputs but no execution count as an error
+            cell.execution_count = executed_by_id[cell.get("id")].execution_count
+            cell.outputs = executed_by_id[cell.get("id")].get("outputs", [])
             kept += 1
         else:
             cell.outputs = []

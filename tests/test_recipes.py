@@ -1,0 +1,124 @@
+"""Tests of ganlib.recipes: defaults, learner-facing validation messages, build_dcgan."""
+
+import dataclasses
+
+import keras
+import numpy as np
+import pytest
+
+from ganlib import losses, recipes, training
+from ganlib.recipes import DCGANRecipe
+
+
+def test_defaults_are_valid_and_are_the_course_recipe():
+    recipe = DCGANRecipe()
+    assert dataclasses.asdict(recipe) == {
+        "dataset": "fashion_mnist", "latent_dim": 64, "width": 32, "batch_size": 64,
+        "d_learning_rate": 2e-4, "g_learning_rate": 2e-4, "beta1": 0.5, "steps": 3000,
+        "loss": "non_saturating", "seed": 0,
+    }
+
+
+@pytest.mark.parametrize("changes, name, expected", [
+    ({"latent_dim": "64"}, "LATENT_DIM", "a whole number"),
+    ({"latent_dim": 0}, "LATENT_DIM", "a positive whole number"),
+    ({"batch_size": 0}, "BATCH_SIZE", "a positive whole number"),
+    ({"batch_size": -8}, "BATCH_SIZE", "a positive whole number"),
+    ({"width": True}, "WIDTH", "a whole number"),
+    ({"steps": 2.5}, "STEPS", "a whole number"),
+    ({"steps": 0}, "STEPS", "a positive whole number"),
+    ({"seed": -1}, "SEED", "a non-negative whole number"),
+    ({"d_learning_rate": -1}, "D_LEARNING_RATE", "a learning rate between 0 and 1"),
+    ({"d_learning_rate": 5}, "D_LEARNING_RATE", "a learning rate between 0 and 1"),
+    ({"g_learning_rate": 0.0}, "G_LEARNING_RATE", "a learning rate between 0 and 1"),
+    ({"g_learning_rate": "2e-4"}, "G_LEARNING_RATE", "a number"),
+    ({"beta1": 1.0}, "BETA1", "in [0, 1)"),
+    ({"beta1": -0.1}, "BETA1", "in [0, 1)"),
+    ({"beta1": False}, "BETA1", "a number"),
+    ({"dataset": "imagenet"}, "DATASET", "one of ['cifar10', 'digits', 'fashion_mnist', "
+                                         "'mnist']"),
+    ({"dataset": None}, "DATASET", "a string in quotes"),
+    ({"loss": "wgan"}, "LOSS", "one of ['minimax', 'non_saturating']"),
+])
+def test_bad_values_name_the_parameter_in_uppercase(changes, name, expected):
+    [(field, value)] = changes.items()
+    with pytest.raises(ValueError) as excinfo:
+        DCGANRecipe(**changes)
+    message = str(excinfo.value)
+    assert message.startswith(f"Parameter {name} = {value!r} ({type(value).__name__}) is not "
+                              "valid: it must be ")
+    assert expected in message
+    assert field in name.lower()
+
+
+def test_sizes_too_large_for_a_laptop_are_refused_together():
+    with pytest.raises(ValueError, match=r"Parameter WIDTH/LATENT_DIM/BATCH_SIZE = "
+                                         r"\(1024, 64, 64\).*width <= 512"):
+        DCGANRecipe(width=1024)
+
+
+def test_an_int_for_a_float_field_and_numpy_numbers_are_accepted():
+    recipe = DCGANRecipe(latent_dim=np.int64(16), d_learning_rate=np.float32(1e-3),
+                         beta1=0, batch_size=np.int32(8))
+    assert recipe.latent_dim == 16 and recipe.beta1 == 0
+
+
+def test_replace_changes_one_value_and_validates_again():
+    recipe = DCGANRecipe()
+    smaller = recipe.replace(batch_size=16)
+    assert smaller.batch_size == 16
+    assert dataclasses.replace(smaller, batch_size=64) == recipe
+    with pytest.raises(ValueError, match="Parameter BATCH_SIZE = -1"):
+        recipe.replace(batch_size=-1)
+    with pytest.raises(ValueError, match="Parameter LOSS = 'wgan'"):
+        recipe.replace(loss="wgan")
+
+
+def test_recipe_is_frozen():
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        DCGANRecipe().latent_dim = 8
+
+
+# --------------------------------------------------------------------------- build_dcgan
+
+
+def test_build_dcgan_returns_a_compiled_gan(tiny_recipe):
+    recipe = tiny_recipe.replace(latent_dim=12, d_learning_rate=1e-3, g_learning_rate=3e-4,
+                                 beta1=0.4)
+    gan = recipes.build_dcgan(recipe)
+    assert isinstance(gan, training.GAN)
+    assert gan.latent_dim == 12
+    assert gan.generator.input_shape == (None, 12)
+    assert gan.generator.output_shape == (None, 28, 28, 1)
+    assert gan.discriminator.output_shape == (None, 1)
+    assert gan.d_optimizer is not gan.g_optimizer
+    assert isinstance(gan.d_optimizer, keras.optimizers.Adam)
+    assert float(gan.d_optimizer.learning_rate) == pytest.approx(1e-3)
+    assert float(gan.g_optimizer.learning_rate) == pytest.approx(3e-4)
+    assert gan.d_optimizer.beta_1 == gan.g_optimizer.beta_1 == pytest.approx(0.4)
+    assert (gan.d_loss_fn, gan.g_loss_fn) == losses.get_loss_pair("non_saturating")
+    assert gan.steps_done == 0
+
+
+def test_build_dcgan_for_colour_images_with_the_minimax_loss(tiny_recipe):
+    gan = recipes.build_dcgan(tiny_recipe.replace(loss="minimax"), image_shape=(32, 32, 3))
+    assert gan.generate(n=2).shape == (2, 32, 32, 3)
+    assert gan.g_loss_fn is losses.minimax_generator_loss
+
+
+def test_build_dcgan_is_reproducible_from_the_seed(tiny_recipe):
+    first = recipes.build_dcgan(tiny_recipe).generate(n=3)
+    again = recipes.build_dcgan(tiny_recipe).generate(n=3)
+    other = recipes.build_dcgan(tiny_recipe.replace(seed=1)).generate(n=3)
+    np.testing.assert_array_equal(first, again)
+    assert not np.allclose(first, other)
+
+
+def test_build_dcgan_accepts_numpy_integers(tiny_recipe):
+    gan = recipes.build_dcgan(tiny_recipe.replace(latent_dim=np.int64(8), width=np.int64(8)))
+    assert gan.generate(n=1).shape == (1, 28, 28, 1)
+
+
+def test_build_dcgan_refuses_something_else_than_a_recipe():
+    with pytest.raises(TypeError, match="recipe must be a DCGANRecipe, got dict"):
+        recipes.build_dcgan({"latent_dim": 8})

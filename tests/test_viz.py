@@ -1,0 +1,132 @@
+"""Tests of ganlib.viz: grid layout and pixel mapping, figures and their axes, PNG and GIF."""
+
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+from PIL import Image
+
+from ganlib import viz
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+HISTORY = [{"step": s, "d_loss": 1.4 - 0.1 * s, "g_loss": 0.7 + 0.1 * s} for s in range(1, 5)]
+
+
+# --------------------------------------------------------------------------- image_grid
+
+
+def test_image_grid_shape_for_ten_grey_images_in_five_columns():
+    grid = viz.image_grid(np.zeros((10, 28, 28, 1), np.float32), ncols=5, padding=1)
+    assert grid.shape == (2 * 29 - 1, 5 * 29 - 1)
+    assert grid.dtype == np.uint8
+
+
+def test_image_grid_default_columns_make_a_square():
+    grid = viz.image_grid(np.zeros((9, 4, 4, 3), np.float32), padding=2)
+    assert grid.shape == (3 * 6 - 2, 3 * 6 - 2, 3)
+
+
+def test_image_grid_maps_model_range_to_bytes_and_pads():
+    images = np.stack([np.full((2, 2, 1), -1.0), np.full((2, 2, 1), 1.0),
+                       np.full((2, 2, 1), 0.0)]).astype(np.float32)
+    grid = viz.image_grid(images, ncols=3, padding=1, pad_value=77)
+    expected = np.array([
+        [0, 0, 77, 255, 255, 77, 128, 128],
+        [0, 0, 77, 255, 255, 77, 128, 128],
+    ], np.uint8)  # (0 + 1) * 127.5 = 127.5 rounds to the even 128
+    np.testing.assert_array_equal(grid, expected)
+
+
+def test_image_grid_fills_missing_cells_with_the_pad_value():
+    grid = viz.image_grid(np.full((3, 2, 2, 1), -1.0, np.float32), ncols=2, padding=0)
+    np.testing.assert_array_equal(grid, [[0, 0, 0, 0], [0, 0, 0, 0],
+                                         [0, 0, 255, 255], [0, 0, 255, 255]])
+
+
+def test_image_grid_passes_uint8_through_unchanged():
+    images = np.random.default_rng(0).integers(0, 256, (2, 3, 3, 3), dtype=np.uint8)
+    grid = viz.image_grid(images, ncols=2, padding=0)
+    np.testing.assert_array_equal(grid[:, :3], images[0])
+    np.testing.assert_array_equal(grid[:, 3:], images[1])
+
+
+def test_image_grid_clips_values_outside_the_model_range():
+    grid = viz.image_grid(np.array([-3.0, 3.0], np.float32).reshape(2, 1, 1, 1), padding=0)
+    np.testing.assert_array_equal(grid, [[0, 255]])
+
+
+@pytest.mark.parametrize("shape", [(28, 28, 1), (2, 28, 28), (2, 28, 28, 2), (0, 28, 28, 1)])
+def test_image_grid_refuses_bad_shapes(shape):
+    with pytest.raises(ValueError, match=r"\(N, H, W, 1 or 3\)"):
+        viz.image_grid(np.zeros(shape, np.float32))
+
+
+# --------------------------------------------------------------------------- figures
+
+
+def test_figure_to_png_gives_png_bytes():
+    png = viz.figure_to_png(viz.plot_losses(HISTORY))
+    assert png.startswith(PNG_MAGIC)
+
+
+def test_training_figure_has_samples_and_curves():
+    grid = viz.image_grid(np.zeros((4, 28, 28, 1), np.float32))
+    figure = viz.training_figure(grid, HISTORY, step=4, title="DCGAN")
+    assert isinstance(figure, Figure)
+    assert len(figure.axes) == 2
+    assert figure.axes[0].get_title() == "DCGAN samples at step 4"
+    labels = figure.axes[1].get_legend_handles_labels()[1]
+    assert labels == ["discriminator loss", "generator loss"]
+
+
+def test_training_figure_with_no_history_yet():
+    figure = viz.training_figure(np.zeros((8, 8), np.uint8), [], step=0)
+    assert len(figure.axes) == 2
+    assert figure.axes[1].get_legend_handles_labels()[1] == []
+    assert viz.figure_to_png(figure).startswith(PNG_MAGIC)
+
+
+def test_plot_images_has_one_axis_per_cell_with_class_names():
+    images = np.zeros((7, 28, 28, 1), np.float32)
+    figure = viz.plot_images(images, labels=[0, 1, 2, 0, 1, 2, 0], class_names=("a", "b", "c"),
+                             ncols=4, title="samples")
+    assert isinstance(figure, Figure)
+    assert len(figure.axes) == 8  # 2 rows of 4, the last cell empty
+    assert [axis.get_title() for axis in figure.axes[:7]] == list("abcabca")
+    assert figure.axes[7].get_title() == ""
+
+
+def test_plot_images_single_image():
+    figure = viz.plot_images(np.zeros((1, 8, 8, 3), np.float32))
+    assert len(figure.axes) == 1
+
+
+def test_plot_losses_draws_one_curve_per_recorded_metric():
+    history = [dict(record, real_score=0.6, fake_score=0.4) for record in HISTORY]
+    figure = viz.plot_losses(history, title="curves")
+    assert isinstance(figure, Figure)
+    assert len(figure.axes) == 1
+    axis = figure.axes[0]
+    assert axis.get_title() == "curves"
+    assert axis.get_legend_handles_labels()[1] == [
+        "discriminator loss", "generator loss", "D(x) on real", "D(G(z)) on fakes"]
+    d_curve = axis.get_lines()[0]
+    np.testing.assert_array_equal(d_curve.get_xdata(), [1, 2, 3, 4])
+    np.testing.assert_allclose(d_curve.get_ydata(), [1.3, 1.2, 1.1, 1.0])
+
+
+# --------------------------------------------------------------------------- GIF
+
+
+def test_save_gif_writes_every_frame_scaled(tmp_path):
+    frames = [np.full((5, 7), value, np.uint8) for value in (0, 128, 255)]
+    path = viz.save_gif(frames, tmp_path / "sub" / "progress.gif", scale=3)
+    assert path == tmp_path / "sub" / "progress.gif"
+    with Image.open(path) as gif:
+        assert gif.n_frames == 3
+        assert gif.size == (21, 15)
+
+
+def test_save_gif_with_no_frames_raises(tmp_path):
+    with pytest.raises(ValueError, match="No frames"):
+        viz.save_gif([], tmp_path / "empty.gif")
+    assert not (tmp_path / "empty.gif").exists()
