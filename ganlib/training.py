@@ -160,10 +160,10 @@ def train_gan(gan: GAN, dataset, steps: int, *, steps_per_epoch: int = 100,
     """Train ``gan`` until it has made ``steps`` generator updates in total.
 
     With ``checkpoint_dir``, the newest checkpoint there is restored first when it is ahead
-    of ``gan`` (so an interrupted or crashed run resumes where it was) and a checkpoint is written every
-    ``steps_per_epoch`` steps and when training ends. ``dataset`` must repeat (see
-    ``ganlib.data.make_dataset``). Returns the Keras ``History`` (or None if nothing was left
-    to do).
+    of ``gan`` (so an interrupted or crashed run resumes where it was), and a checkpoint is
+    written every ``steps_per_epoch`` steps and when training ends. ``dataset`` must repeat
+    (see ``ganlib.data.make_dataset``). Returns the Keras ``History`` (or None if nothing
+    was left to do).
     """
     for value, name in ((steps, "steps"), (steps_per_epoch, "steps_per_epoch")):
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
