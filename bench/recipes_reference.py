@@ -13,7 +13,7 @@ and hyperparameters differ between them:
 - ``radford``:  a plain DCGAN with the hyperparameters of Radford et al. 2016: Adam 2e-4,
   beta1 0.5, batch 64, 4x4 kernels, latent 100, weights initialised from N(0, 0.02).
 
-Used in: bench/train_budget.py, bench/fit_overhead.py.
+Used in: bench/train_budget.py, bench/compare_recipes.py.
 """
 
 from __future__ import annotations

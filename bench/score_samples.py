@@ -83,9 +83,13 @@ def main(argv=None):
                         help="also write the table (markdown) to this file")
     args = parser.parse_args(argv)
 
-    classifier = metrics.feature_classifier(args.dataset, data_dir=args.data_dir)
-    real = data.load_dataset(args.dataset, split="test", data_dir=args.data_dir,
-                             fallback=False, limit=args.num_real)
+    try:
+        classifier = metrics.feature_classifier(args.dataset, data_dir=args.data_dir)
+        real = data.load_dataset(args.dataset, split="test", data_dir=args.data_dir,
+                                 fallback=False, limit=args.num_real)
+    except data.DatasetUnavailableError as exc:
+        print(f"ERROR: {exc}", file=sys.stderr)
+        return 2
     num_classes = len(real.class_names)
     real_features = metrics.classifier_features(classifier, real.images)
 

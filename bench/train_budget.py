@@ -78,8 +78,12 @@ def parse_args(argv=None):
 
 def main(argv=None):
     args = parse_args(argv)
-    loaded = data.load_dataset(args.dataset, split="train", data_dir=args.data_dir,
-                               fallback=args.allow_fallback)
+    try:
+        loaded = data.load_dataset(args.dataset, split="train", data_dir=args.data_dir,
+                                   fallback=args.allow_fallback)
+    except data.DatasetUnavailableError as exc:
+        print(f"ERROR: {exc}", file=sys.stderr)
+        return 2
     image_shape = loaded.images.shape[1:]
     bench = recipes_reference.build_recipe(args.recipe, image_shape, seed=args.seed,
                                            dataset=loaded.name)
