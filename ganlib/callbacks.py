@@ -73,10 +73,11 @@ class CheckpointSaver(_StepCounting):
         self.last_saved_step = None
 
     def save(self):
-        """Write a checkpoint now, numbered by the step reached."""
-        if self.step != self.last_saved_step:
-            self.manager.save(checkpoint_number=self.step)
-            self.last_saved_step = self.step
+        """Write a checkpoint now, numbered by the step the GAN has reached."""
+        step = self.model.steps_done  # not self.step: a NaN guard may have rolled it back
+        if step != self.last_saved_step:
+            self.manager.save(checkpoint_number=step)
+            self.last_saved_step = step
 
     def on_train_begin(self, logs=None):
         super().on_train_begin(logs)
@@ -110,11 +111,13 @@ class NonFiniteGuard(_StepCounting):
         self._snapshot = None
 
     def _take_snapshot(self):
+        """Copy the weights and optimizer states, unless an update already made them NaN."""
         gan = self.model
-        self._snapshot = (self.step, [
-            [v.numpy() for v in obj.variables]
-            for obj in (gan.generator, gan.discriminator, gan.d_optimizer, gan.g_optimizer)
-        ])
+        values = [[v.numpy() for v in obj.variables]
+                  for obj in (gan.generator, gan.discriminator, gan.d_optimizer, gan.g_optimizer)]
+        if all(np.isfinite(array).all() for group in values for array in group
+               if np.issubdtype(np.asarray(array).dtype, np.floating)):
+            self._snapshot = (self.step, values)
 
     def _restore_snapshot(self):
         gan = self.model
@@ -126,6 +129,7 @@ class NonFiniteGuard(_StepCounting):
     def on_train_begin(self, logs=None):
         super().on_train_begin(logs)
         self.message = None
+        self._snapshot = None
         self._take_snapshot()
 
     def on_train_batch_end(self, batch, logs=None):
@@ -133,12 +137,16 @@ class NonFiniteGuard(_StepCounting):
         bad = {k: float(v) for k, v in (logs or {}).items()
                if np.ndim(v) == 0 and not math.isfinite(float(v))}
         if bad:
-            self._restore_snapshot()
             self.model.stop_training = True
             names = ", ".join(f"{k}={v}" for k, v in bad.items())
+            if self._snapshot is None:
+                restored = "No finite weights were ever seen, so nothing was restored."
+            else:
+                self._restore_snapshot()
+                restored = (f"The weights from step {self._snapshot[0]} (the last good "
+                            "snapshot) were restored.")
             self.message = (
-                f"Training stopped at step {self.step}: {names}. The weights from step "
-                f"{self._snapshot[0]} (the last good snapshot) were restored. Try a smaller "
+                f"Training stopped at step {self.step}: {names}. {restored} Try a smaller "
                 "learning rate, a larger Adam beta2, or check the data for NaN."
             )
             if self.verbose:

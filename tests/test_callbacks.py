@@ -187,3 +187,46 @@ def test_checkpoint_saver_continues_numbering_after_a_restore(make_gan, tiny_dat
                             max_to_keep=10)
     fit_quietly(gan, tiny_dataset, steps_per_epoch=2, callbacks=[saver])
     assert checkpoint_steps(tmp_path) == [4, 5]
+
+
+class PoisonGeneratorAt(keras.callbacks.Callback):
+    """Sets one generator weight to NaN after step ``step`` (the loss of that step was fine)."""
+
+    def __init__(self, step):
+        super().__init__()
+        self.step, self.seen = step, 0
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.seen += 1
+        if self.seen == self.step:
+            kernel = self.model.generator.trainable_variables[0]
+            kernel.assign(tf.fill(kernel.shape, float("nan")))
+
+
+def test_non_finite_guard_never_snapshots_weights_that_are_already_nan(
+        make_gan, tiny_dataset, fit_quietly):
+    gan = make_gan()
+    initial = all_weights(gan)
+    guard = NonFiniteGuard(snapshot_every=2, verbose=False)
+    # Step 2's losses are finite but the weights after it are not: no snapshot may be taken.
+    fit_quietly(gan, tiny_dataset, steps_per_epoch=6, callbacks=[PoisonGeneratorAt(2), guard])
+    assert "Training stopped at step 3" in guard.message
+    assert "weights from step 0" in guard.message
+    for restored, before in zip(all_weights(gan), initial, strict=True):
+        np.testing.assert_array_equal(restored, before)
+
+
+def test_checkpoint_after_a_nan_rollback_is_numbered_by_the_restored_step(
+        make_gan, random_images, tmp_path, capsys):
+    images = np.concatenate([random_images, np.full((16, 28, 28, 1), np.nan, np.float32)])
+    dataset = tf.data.Dataset.from_tensor_slices(images).batch(8).repeat()
+    gan = make_gan()
+    guard = NonFiniteGuard(snapshot_every=2, verbose=False)
+    training.train_gan(gan, dataset, 10, steps_per_epoch=10, checkpoint_dir=tmp_path,
+                       callbacks=[guard], verbose=0)
+    assert gan.steps_done == 4
+    assert tf.train.latest_checkpoint(str(tmp_path)).endswith("ckpt-4")
+    fresh = make_gan()
+    assert training.restore_latest_checkpoint(fresh, tmp_path) == 4
+    for restored, kept in zip(all_weights(fresh), all_weights(gan), strict=True):
+        np.testing.assert_array_equal(restored, kept)

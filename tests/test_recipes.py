@@ -122,3 +122,12 @@ def test_build_dcgan_accepts_numpy_integers(tiny_recipe):
 def test_build_dcgan_refuses_something_else_than_a_recipe():
     with pytest.raises(TypeError, match="recipe must be a DCGANRecipe, got dict"):
         recipes.build_dcgan({"latent_dim": 8})
+
+
+def test_fingerprint_ignores_steps_but_not_the_model_or_training():
+    recipe = DCGANRecipe()
+    assert len(recipe.fingerprint()) == 8
+    assert recipe.replace(steps=99).fingerprint() == recipe.fingerprint()
+    assert recipe.replace(width=16).fingerprint() != recipe.fingerprint()
+    assert recipe.replace(g_learning_rate=1e-3).fingerprint() != recipe.fingerprint()
+    assert DCGANRecipe().fingerprint() == recipe.fingerprint()  # stable across instances
