@@ -4,7 +4,10 @@ DCGAN: Radford et al. 2016, "Unsupervised Representation Learning with Deep Conv
 Generative Adversarial Networks": strided (transposed) convolutions, batch normalisation in
 the generator, LeakyReLU in the discriminator, tanh output.
 
-Used in: notebooks/04_dcgan.ipynb.
+Small multilayer perceptrons (MLPs) serve the 1-D and 2-D toy GANs.
+
+Used in: notebooks/04_dcgan.ipynb (DCGAN); notebooks/01_background.ipynb and
+notebooks/03_gan_playground_2d.ipynb (MLPs).
 """
 
 from __future__ import annotations
@@ -14,7 +17,8 @@ import numbers
 import keras
 from keras import layers
 
-__all__ = ["dcgan_generator", "dcgan_discriminator", "upsampling_plan"]
+__all__ = ["dcgan_discriminator", "dcgan_generator", "mlp_discriminator", "mlp_generator",
+           "upsampling_plan"]
 
 
 def _check_positive_int(value, name):
@@ -91,3 +95,30 @@ def dcgan_discriminator(image_shape=(28, 28, 1), width=32, kernel_size=4, dropou
     x = layers.Flatten()(x)
     logits = layers.Dense(1, name="logit")(x)
     return keras.Model(inputs, logits, name=name)
+
+
+def _mlp_trunk(inputs, width, depth, leaky):
+    x = inputs
+    for _ in range(depth):
+        x = layers.Dense(width)(x)
+        x = layers.LeakyReLU(0.2)(x) if leaky else layers.ReLU()(x)
+    return x
+
+
+def mlp_generator(latent_dim=2, output_dim=2, width=64, depth=2, name="generator"):
+    """MLP generator for points: z (N, latent_dim) -> x (N, output_dim), linear output."""
+    latent_dim, output_dim = _check_positive_int(latent_dim, "latent_dim"), \
+        _check_positive_int(output_dim, "output_dim")
+    width, depth = _check_positive_int(width, "width"), _check_positive_int(depth, "depth")
+    inputs = keras.Input((latent_dim,), name="z")
+    outputs = layers.Dense(output_dim)(_mlp_trunk(inputs, width, depth, leaky=False))
+    return keras.Model(inputs, outputs, name=name)
+
+
+def mlp_discriminator(input_dim=2, width=64, depth=2, name="discriminator"):
+    """MLP discriminator for points: x (N, input_dim) -> one logit per point (no sigmoid)."""
+    input_dim = _check_positive_int(input_dim, "input_dim")
+    width, depth = _check_positive_int(width, "width"), _check_positive_int(depth, "depth")
+    inputs = keras.Input((input_dim,), name="point")
+    trunk = _mlp_trunk(inputs, width, depth, leaky=True)
+    return keras.Model(inputs, layers.Dense(1, name="logit")(trunk), name=name)

@@ -125,3 +125,24 @@ def test_numpy_integers_are_accepted_like_python_integers():
     assert generator.input_shape == (None, 8)
     assert generator.count_params() == 11_617
     assert discriminator.count_params() == 2_985
+
+
+def test_mlp_generator_and_discriminator_shapes_and_counts():
+    from ganlib.models import mlp_discriminator, mlp_generator
+
+    generator = mlp_generator(latent_dim=3, output_dim=2, width=5, depth=2)
+    discriminator = mlp_discriminator(input_dim=2, width=5, depth=2)
+    points = generator(np.zeros((7, 3), np.float32))
+    assert tuple(points.shape) == (7, 2)
+    assert tuple(discriminator(points).shape) == (7, 1)
+    # (3*5+5) + (5*5+5) + (5*2+2) and (2*5+5) + (5*5+5) + (5*1+1)
+    assert generator.count_params() == 20 + 30 + 12
+    assert discriminator.count_params() == 15 + 30 + 6
+
+
+@pytest.mark.parametrize("kwargs", [{"width": 0}, {"depth": -1}, {"output_dim": 0}])
+def test_mlp_builders_refuse_bad_sizes(kwargs):
+    from ganlib.models import mlp_generator
+
+    with pytest.raises(ValueError, match="must be a positive integer"):
+        mlp_generator(**kwargs)
