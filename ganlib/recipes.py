@@ -43,7 +43,7 @@ class DCGANRecipe:
     g_learning_rate: float = 2e-4       # Adam learning rate of the generator
     beta1: float = 0.5                  # Adam's first-moment decay (Radford et al.: 0.5)
     steps: int = 10000                  # generator updates in total (about 5 min on 2 cores)
-    loss: str = "non_saturating"        # or "minimax", the original saturating loss
+    loss: str = "non_saturating"        # a name in ganlib.losses.LOSSES, e.g. "minimax"
     seed: int = 0                       # seeds weights, latent sampling and shuffling
 
     def __post_init__(self):

@@ -4,14 +4,18 @@ Because training is a ``train_step`` override, everything Keras offers around ``
 works: callbacks, progress bars, ``tf.distribute`` strategies. ``train_gan`` adds the
 course's habits on top: a step budget, checkpoints every few steps, and resume.
 
-Reference: the keras.io "DCGAN overriding train_step" pattern; Goodfellow et al. 2014.
+Reference: the keras.io "DCGAN overriding train_step" pattern; Goodfellow et al. 2014;
+Arjovsky et al. 2017 and Gulrajani et al. 2017 (several critic steps per generator step,
+the gradient penalty).
 
-Used in: notebooks/04_dcgan.ipynb.
+Used in: notebooks/01_background.ipynb, notebooks/03_gan_playground_2d.ipynb,
+notebooks/04_dcgan.ipynb.
 """
 
 from __future__ import annotations
 
 import math
+import numbers
 from pathlib import Path
 
 import keras
@@ -25,7 +29,10 @@ __all__ = ["GAN", "gan_checkpoint", "restore_latest_checkpoint", "train_gan"]
 
 
 class GAN(keras.Model):
-    """A generator and a discriminator trained against each other, one step of each per batch.
+    """A generator and a discriminator trained against each other.
+
+    Each batch makes ``d_steps`` discriminator updates (1 by default) and one generator
+    update; see ``compile``.
 
     Args:
         generator: maps (N, latent_dim) to images in [-1, 1].
@@ -53,12 +60,27 @@ class GAN(keras.Model):
         self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
         self.real_score_tracker = keras.metrics.Mean(name="real_score")
         self.fake_score_tracker = keras.metrics.Mean(name="fake_score")
+        self.penalty_tracker = keras.metrics.Mean(name="gradient_penalty")
+        self.d_steps = 1
+        self.gradient_penalty_weight = 0.0
         # Both networks are already built. Saying so stops Keras (under a tf.distribute
         # strategy) from building the GAN by calling it on an image batch, which fails.
         self.built = True
 
-    def compile(self, d_optimizer, g_optimizer, loss="non_saturating", **kwargs):
-        """Set the two optimizers and the loss pair (a name from ``ganlib.losses.LOSSES``).
+    def compile(self, d_optimizer, g_optimizer, loss="non_saturating", d_steps=1,
+                gradient_penalty_weight=0.0, **kwargs):
+        """Set the two optimizers, the loss pair and the discriminator's training schedule.
+
+        Args:
+            d_optimizer, g_optimizer: two separate Keras optimizers.
+            loss: a name from ``ganlib.losses.LOSSES``, e.g. "non_saturating",
+                "least_squares", "wasserstein" or "hinge".
+            d_steps: discriminator (critic) updates per generator update. Each update
+                draws a fresh noise batch; all of them use the same real batch (the one
+                ``fit`` passes to ``train_step``). WGAN uses 5.
+            gradient_penalty_weight: when > 0, ``weight * ganlib.losses.gradient_penalty``
+                is added to the discriminator's loss (WGAN-GP uses 10), and the penalty is
+                reported as the metric ``gradient_penalty``.
 
         The optimizers are built here, so that checkpoints restore their state and
         ``tf.distribute`` strategies create their variables inside the scope.
@@ -66,10 +88,22 @@ class GAN(keras.Model):
         if d_optimizer is g_optimizer:
             raise ValueError("d_optimizer and g_optimizer must be two separate optimizer "
                              "objects; each keeps its own moment estimates.")
+        if isinstance(d_steps, bool) or not isinstance(d_steps, numbers.Integral) \
+                or d_steps < 1:
+            raise ValueError(f"d_steps must be a whole number >= 1 (discriminator updates "
+                             f"per generator update, e.g. 1 or 5), got {d_steps!r}.")
+        if isinstance(gradient_penalty_weight, bool) \
+                or not isinstance(gradient_penalty_weight, numbers.Real) \
+                or not math.isfinite(gradient_penalty_weight) or gradient_penalty_weight < 0:
+            raise ValueError(f"gradient_penalty_weight must be a finite number >= 0 "
+                             f"(0 switches the penalty off, WGAN-GP uses 10), got "
+                             f"{gradient_penalty_weight!r}.")
         kwargs.setdefault("jit_compile", False)  # XLA is slower on CPUs for these models
         super().compile(**kwargs)
         self.loss_name = loss
         self.d_loss_fn, self.g_loss_fn = gan_losses.get_loss_pair(loss)
+        self.d_steps = int(d_steps)
+        self.gradient_penalty_weight = float(gradient_penalty_weight)
         self.d_optimizer = d_optimizer
         self.g_optimizer = g_optimizer
         self.d_optimizer.build(self.discriminator.trainable_variables)
@@ -77,8 +111,11 @@ class GAN(keras.Model):
 
     @property
     def metrics(self):
-        return [self.d_loss_tracker, self.g_loss_tracker,
-                self.real_score_tracker, self.fake_score_tracker]
+        trackers = [self.d_loss_tracker, self.g_loss_tracker,
+                    self.real_score_tracker, self.fake_score_tracker]
+        if self.gradient_penalty_weight > 0:
+            trackers.append(self.penalty_tracker)
+        return trackers
 
     @property
     def steps_done(self) -> int:
@@ -96,16 +133,25 @@ class GAN(keras.Model):
         batch_size = tf.shape(real)[0]
         scale = self._replica_scale()
 
-        z = keras.random.normal((batch_size, self.latent_dim), seed=self.seed_generator)
-        with tf.GradientTape() as tape:
-            fake = self.generator(z, training=True)
-            real_logits = self.discriminator(real, training=True)
-            fake_logits = self.discriminator(fake, training=True)
-            d_loss = self.d_loss_fn(real_logits, fake_logits)
-            scaled_d_loss = d_loss * scale
-        d_vars = self.discriminator.trainable_variables
-        d_grads = tape.gradient(scaled_d_loss, d_vars)
-        self.d_optimizer.apply_gradients(zip(d_grads, d_vars, strict=True))
+        # d_steps and the penalty weight are Python values, fixed when the step is traced:
+        # with the defaults the graph is one discriminator update, exactly as without them.
+        for _ in range(self.d_steps):
+            z = keras.random.normal((batch_size, self.latent_dim), seed=self.seed_generator)
+            with tf.GradientTape() as tape:
+                fake = self.generator(z, training=True)
+                real_logits = self.discriminator(real, training=True)
+                fake_logits = self.discriminator(fake, training=True)
+                d_loss = self.d_loss_fn(real_logits, fake_logits)
+                if self.gradient_penalty_weight > 0:
+                    penalty = gan_losses.gradient_penalty(self.discriminator, real, fake,
+                                                          seed=self.seed_generator)
+                    d_loss = d_loss + self.gradient_penalty_weight * penalty
+                    self.penalty_tracker.update_state(penalty)
+                scaled_d_loss = d_loss * scale
+            d_vars = self.discriminator.trainable_variables
+            d_grads = tape.gradient(scaled_d_loss, d_vars)
+            self.d_optimizer.apply_gradients(zip(d_grads, d_vars, strict=True))
+            self.d_loss_tracker.update_state(d_loss)
 
         z = keras.random.normal((batch_size, self.latent_dim), seed=self.seed_generator)
         with tf.GradientTape() as tape:
@@ -117,7 +163,6 @@ class GAN(keras.Model):
         g_grads = tape.gradient(scaled_g_loss, g_vars)
         self.g_optimizer.apply_gradients(zip(g_grads, g_vars, strict=True))
 
-        self.d_loss_tracker.update_state(d_loss)
         self.g_loss_tracker.update_state(g_loss)
         self.real_score_tracker.update_state(tf.reduce_mean(tf.sigmoid(real_logits)))
         self.fake_score_tracker.update_state(tf.reduce_mean(tf.sigmoid(fake_logits)))

@@ -38,7 +38,8 @@ def test_defaults_are_valid_and_are_the_course_recipe():
     ({"dataset": "imagenet"}, "DATASET", "one of ['cifar10', 'digits', 'fashion_mnist', "
                                          "'mnist']"),
     ({"dataset": None}, "DATASET", "a string in quotes"),
-    ({"loss": "wgan"}, "LOSS", "one of ['minimax', 'non_saturating']"),
+    ({"loss": "wgan"}, "LOSS", "one of ['hinge', 'least_squares', 'minimax', "
+                               "'non_saturating', 'wasserstein']"),
 ])
 def test_bad_values_name_the_parameter_in_uppercase(changes, name, expected):
     [(field, value)] = changes.items()
@@ -104,6 +105,13 @@ def test_build_dcgan_for_colour_images_with_the_minimax_loss(tiny_recipe):
     gan = recipes.build_dcgan(tiny_recipe.replace(loss="minimax"), image_shape=(32, 32, 3))
     assert gan.generate(n=2).shape == (2, 32, 32, 3)
     assert gan.g_loss_fn is losses.minimax_generator_loss
+
+
+@pytest.mark.parametrize("loss", ["least_squares", "wasserstein", "hinge"])
+def test_recipe_accepts_every_registered_loss(tiny_recipe, loss):
+    gan = recipes.build_dcgan(tiny_recipe.replace(loss=loss))
+    assert (gan.d_loss_fn, gan.g_loss_fn) == losses.get_loss_pair(loss)
+    assert gan.loss_name == loss
 
 
 def test_build_dcgan_is_reproducible_from_the_seed(tiny_recipe):

@@ -141,6 +141,109 @@ def test_generate_is_deterministic_and_checks_its_input(make_gan):
         gan.generate(np.zeros((3, 5)))
 
 
+# ------------------------------------------------- loss choice, critic steps, penalty
+
+
+def tiny_dcgan(seed=0):
+    """An uncompiled tiny DCGAN whose weights depend only on ``seed``."""
+    keras.utils.set_random_seed(seed)
+    return training.GAN(models.dcgan_generator(8, (28, 28, 1), width=8),
+                        models.dcgan_discriminator((28, 28, 1), width=8), seed=seed)
+
+
+@pytest.fixture
+def fixed_dataset(random_images):
+    """Batches of 8 in a fixed order: every fit call sees the same first batch."""
+    return data.make_dataset(random_images, 8, shuffle=False)
+
+
+def adam_pair():
+    return {"d_optimizer": keras.optimizers.Adam(2e-4, beta_1=0.5),
+            "g_optimizer": keras.optimizers.Adam(2e-4, beta_1=0.5)}
+
+
+def test_compile_defaults_to_one_discriminator_step_and_no_penalty():
+    gan = tiny_dcgan()
+    gan.compile(**adam_pair())
+    assert gan.d_steps == 1 and gan.gradient_penalty_weight == 0.0
+    assert [m.name for m in gan.metrics] == ["d_loss", "g_loss", "real_score", "fake_score"]
+
+
+def test_three_discriminator_steps_per_generator_step(tiny_dataset, fit_quietly):
+    gan = tiny_dcgan()
+    gan.compile(**adam_pair(), d_steps=3)
+    fit_quietly(gan, tiny_dataset, steps_per_epoch=2)
+    assert int(gan.d_optimizer.iterations.numpy()) == 6
+    assert int(gan.g_optimizer.iterations.numpy()) == 2
+    assert gan.steps_done == 2
+
+
+def test_gradient_penalty_changes_the_discriminator_update(fixed_dataset, fit_quietly,
+                                                          weights_of):
+    """Same seed, same data, same noise for the first D update: only the penalty differs."""
+    plain, penalised = tiny_dcgan(), tiny_dcgan()
+    for a, b in zip(weights_of(plain.discriminator), weights_of(penalised.discriminator),
+                    strict=True):
+        np.testing.assert_array_equal(a, b)
+    plain.compile(**adam_pair(), loss="wasserstein")
+    penalised.compile(**adam_pair(), loss="wasserstein", gradient_penalty_weight=10.0)
+    fit_quietly(plain, fixed_dataset, steps_per_epoch=1)
+    history = fit_quietly(penalised, fixed_dataset, steps_per_epoch=1)
+
+    changed = [not np.allclose(a, b) for a, b in zip(
+        weights_of(plain.discriminator), weights_of(penalised.discriminator), strict=True)]
+    assert any(changed)
+    assert sorted(history.history) == ["d_loss", "fake_score", "g_loss", "gradient_penalty",
+                                       "real_score"]
+    penalty = history.history["gradient_penalty"][0]
+    assert math.isfinite(penalty) and penalty > 0
+
+
+def test_zero_penalty_weight_gives_the_same_update_as_the_default(fixed_dataset, fit_quietly,
+                                                                  weights_of):
+    default, explicit = tiny_dcgan(), tiny_dcgan()
+    default.compile(**adam_pair())
+    explicit.compile(**adam_pair(), d_steps=1, gradient_penalty_weight=0.0)
+    fit_quietly(default, fixed_dataset, steps_per_epoch=1)
+    fit_quietly(explicit, fixed_dataset, steps_per_epoch=1)
+    for a, b in zip(weights_of(default), weights_of(explicit), strict=True):
+        np.testing.assert_allclose(a, b, rtol=0, atol=1e-7)
+
+
+@pytest.mark.parametrize("loss, d_steps, weight", [
+    ("least_squares", 1, 0.0), ("hinge", 2, 0.0), ("wasserstein", 2, 10.0),
+    ("non_saturating", 1, 1.0),
+])
+def test_every_loss_trains_a_1d_gan_with_finite_values(loss, d_steps, weight, fit_quietly):
+    keras.utils.set_random_seed(0)
+    gan = training.GAN(models.mlp_generator(latent_dim=2, output_dim=1, width=8),
+                       models.mlp_discriminator(input_dim=1, width=8))
+    gan.compile(**adam_pair(), loss=loss, d_steps=d_steps, gradient_penalty_weight=weight)
+    points = np.random.default_rng(0).normal(1.0, 0.5, (64, 1)).astype(np.float32)
+    dataset = tf.data.Dataset.from_tensor_slices(points).repeat().batch(16)
+    before = [np.array(v.numpy()) for v in gan.generator.trainable_variables]
+    history = fit_quietly(gan, dataset, steps_per_epoch=3)
+    assert gan.steps_done == 3
+    assert int(gan.d_optimizer.iterations.numpy()) == 3 * d_steps
+    assert all(math.isfinite(v[0]) for v in history.history.values())
+    assert any(not np.array_equal(b, v.numpy())
+               for b, v in zip(before, gan.generator.trainable_variables, strict=True))
+
+
+@pytest.mark.parametrize("d_steps", [0, -2, 2.5, True, "3", None])
+def test_compile_refuses_bad_d_steps(d_steps):
+    with pytest.raises(ValueError, match=rf"d_steps must be a whole number >= 1 .*got "
+                                         rf"{re.escape(repr(d_steps))}"):
+        tiny_dcgan().compile(**adam_pair(), d_steps=d_steps)
+
+
+@pytest.mark.parametrize("weight", [-1.0, float("nan"), float("inf"), True, "10"])
+def test_compile_refuses_bad_gradient_penalty_weight(weight):
+    with pytest.raises(ValueError, match=rf"gradient_penalty_weight must be a finite number "
+                                         rf">= 0 .*got {re.escape(repr(weight))}"):
+        tiny_dcgan().compile(**adam_pair(), gradient_penalty_weight=weight)
+
+
 # --------------------------------------------------------------------------- checkpoints
 
 
