@@ -451,3 +451,81 @@ def test_gradient_penalty_works_inside_a_tf_function():
     penalty = tf.function(lambda a, b: losses.gradient_penalty(critic, a, b, seed=seed))
     real, fake = (a.astype(np.float32) for a in points())
     assert value(penalty(real, fake)) == pytest.approx(0.0, abs=1e-10)
+
+
+# ----------------------------------------- the numbers printed by 02_loss_mathematics
+
+
+def log_gaussian(x, mean, std):
+    return -0.5 * ((x - mean) / std) ** 2 - np.log(std * np.sqrt(2 * np.pi))
+
+
+def test_value_at_the_optimal_discriminator_is_minus_log_4_plus_two_jsd():
+    """C(G) = V(D*, G) = -log 4 + 2 JSD for the notebook's Gaussians N(0, 1) and N(0.5, 0.3^2)."""
+    x = np.linspace(-10, 10, 20001)
+    dx = x[1] - x[0]
+    log_p, log_q = log_gaussian(x, 0.0, 1.0), log_gaussian(x, 0.5, 0.3)
+    log_sum = np.logaddexp(log_p, log_q)
+    c_of_g = np.sum(np.exp(log_p) * (log_p - log_sum) + np.exp(log_q) * (log_q - log_sum)) * dx
+    log_m = log_sum - np.log(2)
+    jsd = 0.5 * np.sum(np.exp(log_p) * (log_p - log_m) + np.exp(log_q) * (log_q - log_m)) * dx
+    assert c_of_g == pytest.approx(-np.log(4) + 2 * jsd, abs=1e-9)
+    assert c_of_g == pytest.approx(-0.900908, abs=1e-6)
+    # ganlib's discriminator loss with D*'s logits is -V(D*, G), here on samples
+    rng = np.random.default_rng(0)
+    x_real, x_fake = rng.normal(0.0, 1.0, 100_000), rng.normal(0.5, 0.3, 100_000)
+
+    def logit_d_star(t):
+        return log_gaussian(t, 0.0, 1.0) - log_gaussian(t, 0.5, 0.3)
+
+    sampled = value(losses.minimax_discriminator_loss(logit_d_star(x_real),
+                                                      logit_d_star(x_fake)))
+    assert sampled == pytest.approx(-c_of_g, abs=0.01)
+
+
+def test_brute_force_maximum_of_the_value_integrand_is_the_optimal_discriminator():
+    # a log D + b log(1 - D) over D in (0, 1) peaks at D* = a / (a + b)
+    a = np.exp(log_gaussian(np.linspace(-3, 4, 141), 0.0, 1.0))[:, None]
+    b = np.exp(log_gaussian(np.linspace(-3, 4, 141), 0.5, 0.3))[:, None]
+    d_values = (np.arange(99_999) + 1.0) / 100_000
+    best = d_values[(a * np.log(d_values) + b * np.log1p(-d_values)).argmax(axis=1)]
+    assert np.abs(best - (a / (a + b))[:, 0]).max() <= 1.0001e-5
+
+
+def test_generator_gradients_at_logit_minus_six():
+    # saturating: d/dl[-softplus(l)] = -sigmoid(-6) = -0.0024726
+    # non-saturating: d/dl[softplus(-l)] = -(1 - sigmoid(-6)) = -0.9975274
+    logit = tf.Variable([-6.0], dtype=tf.float64)
+    with tf.GradientTape(persistent=True) as tape:
+        saturating = losses.minimax_generator_loss(logit)
+        non_saturating = losses.non_saturating_generator_loss(logit)
+    assert tape.gradient(saturating, logit).numpy()[0] == pytest.approx(-0.0024726232,
+                                                                        abs=1e-9)
+    assert tape.gradient(non_saturating, logit).numpy()[0] == pytest.approx(-0.9975273768,
+                                                                            abs=1e-9)
+    assert value(non_saturating) == pytest.approx(6.0024757, abs=1e-6)  # 6 + log(1 + e^-6)
+
+
+def test_sigmoid_fed_to_a_from_logits_loss_nearly_kills_the_gradient_at_logit_minus_six():
+    # bug: -log sigmoid(sigmoid(l)); d/dl = -(1 - sigmoid(sigmoid(l))) * sigmoid'(l)
+    # at l = -6: sigmoid = 0.0024726, sigmoid' = 0.0024665, 1 - sigmoid(0.0024726) = 0.4993819
+    logit = tf.Variable([[-6.0]])
+    bce = keras.losses.BinaryCrossentropy(from_logits=True)
+    with tf.GradientTape() as tape:
+        wrong = bce(tf.ones((1, 1)), tf.sigmoid(logit))
+    expected = -(1 - sigmoid(sigmoid(-6.0))) * sigmoid(-6.0) * (1 - sigmoid(-6.0))
+    assert expected == pytest.approx(-0.0012317, abs=1e-7)
+    assert tape.gradient(wrong, logit).numpy()[0, 0] == pytest.approx(expected, rel=1e-3)
+    assert value(wrong) == pytest.approx(0.6919, abs=1e-4)
+
+
+@pytest.mark.parametrize("slope, expected", [(0.0, 0.999998000001), (1.0, 0.0), (3.0, 4.0)])
+def test_gradient_penalty_of_dense_critics_with_known_slopes(slope, expected):
+    # f(x) = w x + b has gradient w everywhere: penalty (sqrt(w^2 + 1e-12) - 1)^2
+    critic = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)])
+    critic.layers[0].kernel.assign([[slope]])
+    rng = np.random.default_rng(0)
+    real = rng.normal(0.0, 1.0, (256, 1)).astype(np.float32)
+    fake = rng.normal(0.5, 0.3, (256, 1)).astype(np.float32)
+    assert value(losses.gradient_penalty(critic, real, fake, seed=0)) == pytest.approx(
+        expected, abs=1e-5)
