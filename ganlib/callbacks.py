@@ -160,7 +160,9 @@ class LiveSamples(_StepCounting):
 
     Every ``every_n_steps`` steps the figure is redrawn and handed to ``on_frame`` (a
     function taking PNG bytes); by default it is shown in the notebook and updated in
-    place. Losses are recorded every ``log_every`` steps in ``history``. At the end the
+    place. Every ``log_every`` steps, the mean of each loss over those steps is recorded in
+    ``history`` (Keras reports running means since the epoch began; they are turned back
+    into per-step values, so the curves have no jumps at epoch boundaries). At the end the
     frames are saved as a GIF (``gif_path``) and the last figure as a PNG (``figure_path``).
     With ``history_path`` the curves survive a restart: earlier points are read back.
     """
@@ -180,6 +182,9 @@ class LiveSamples(_StepCounting):
         self.history = []
         self.frames = []
         self._display_handle = None
+        self._previous_totals = {}
+        self._interval_sums = {}
+        self._interval_steps = 0
 
     def _load_history(self):
         if self.history_path and self.history_path.exists():
@@ -215,12 +220,26 @@ class LiveSamples(_StepCounting):
         self._load_history()
         self.refresh()
 
+    def _accumulate(self, batch, logs):
+        """Add this step's own value of each metric (from Keras' running means)."""
+        for key, value in logs.items():
+            if np.ndim(value) != 0:
+                continue
+            total = (batch + 1) * float(value)  # sum since the epoch began
+            previous = self._previous_totals.get(key, 0.0) if batch > 0 else 0.0
+            self._previous_totals[key] = total
+            self._interval_sums[key] = self._interval_sums.get(key, 0.0) + total - previous
+        self._interval_steps += 1
+
     def on_train_batch_end(self, batch, logs=None):
         super().on_train_batch_end(batch, logs)
-        if self.step % self.log_every == 0 and logs:
+        if logs:
+            self._accumulate(batch, logs)
+        if self.step % self.log_every == 0 and self._interval_steps:
             record = {"step": self.step}
-            record.update({k: float(v) for k, v in logs.items() if np.ndim(v) == 0})
+            record.update({k: v / self._interval_steps for k, v in self._interval_sums.items()})
             self.history.append(record)
+            self._interval_sums, self._interval_steps = {}, 0
         if self.step % self.every_n_steps == 0:
             self.refresh()
 

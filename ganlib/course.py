@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from dataclasses import asdict, dataclass
@@ -97,6 +98,9 @@ def run_course(output_dir=None, quick=False, only=None, notebook_dir=None):
         notebooks = [nb for nb in notebooks if any(nb.stem.startswith(o) for o in only)]
     if not notebooks:
         raise SystemExit(f"No notebooks matched {only!r} in {notebook_dir or 'notebooks/'}.")
+    # TensorFlow's informational start-up lines (level 0) would flood the summary; its
+    # warnings and errors still show. Set TF_CPP_MIN_LOG_LEVEL yourself to change this.
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "1")
     runs = []
     for path in notebooks:
         print(f"Running {path.name} {'(quick setting)' if quick else ''} ...", flush=True)

@@ -230,3 +230,16 @@ def test_checkpoint_after_a_nan_rollback_is_numbered_by_the_restored_step(
     assert training.restore_latest_checkpoint(fresh, tmp_path) == 4
     for restored, kept in zip(all_weights(fresh), all_weights(gan), strict=True):
         np.testing.assert_array_equal(restored, kept)
+
+
+def test_live_samples_records_per_interval_means_across_epoch_boundaries():
+    """Keras logs running means since the epoch began; history holds exact interval means."""
+    live = LiveSamples(np.zeros((1, 8), np.float32), every_n_steps=10**6, log_every=2)
+    live.step = 0  # as on_train_begin would set it for a fresh GAN
+    # per-step losses 1, 2, 3 in epoch one, then 4, 6 in epoch two
+    running_means = [(0, 1.0), (1, 1.5), (2, 2.0), (0, 4.0), (1, 5.0)]
+    for batch, mean in running_means:
+        live.on_train_batch_end(batch, {"d_loss": mean})
+    assert [r["step"] for r in live.history] == [2, 4]
+    assert live.history[0]["d_loss"] == pytest.approx(1.5)  # mean of 1 and 2
+    assert live.history[1]["d_loss"] == pytest.approx(3.5)  # mean of 3 and 4 (epoch change)
