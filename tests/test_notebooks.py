@@ -20,6 +20,8 @@ QUICK = {"QUICK": True, "ALLOW_DOWNLOAD": False}
 #: Files each notebook must write into its OUTPUT_DIR in the quick setting.
 EXPECTED_FILES = {
     "00_start_here": ["digits_7.png"],
+    "01_background": ["real_images.png", "vision_tasks.png", "pixel_model_samples.png",
+                      "gan_1d.png"],
     "02_loss_mathematics": ["optimal_discriminator.png", "jsd_and_wasserstein.png",
                             "generator_losses.png", "loss_shapes.png", "seed_bugs.png"],
     "04_dcgan": ["real_images.png", "training.png", "progress.gif", "final_samples.png",
