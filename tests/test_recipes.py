@@ -14,9 +14,25 @@ def test_defaults_are_valid_and_are_the_course_recipe():
     recipe = DCGANRecipe()
     assert dataclasses.asdict(recipe) == {
         "dataset": "fashion_mnist", "latent_dim": 64, "width": 32, "batch_size": 64,
-        "d_learning_rate": 2e-4, "g_learning_rate": 2e-4, "beta1": 0.5, "steps": 3000,
+        "d_learning_rate": 2e-4, "g_learning_rate": 2e-4, "beta1": 0.5, "steps": 10_000,
         "loss": "non_saturating", "seed": 0,
     }
+
+
+def test_dcgan_notebook_parameters_are_the_recipe_defaults():
+    """bench/train_budget.py trains DCGANRecipe(); it must be what the notebook trains."""
+    import ast
+    from pathlib import Path
+
+    import nbformat
+
+    notebook = Path(__file__).resolve().parent.parent / "notebooks" / "04_dcgan.ipynb"
+    cell = next(c for c in nbformat.read(notebook, as_version=4).cells
+                if "parameters" in c.metadata.get("tags", []))
+    values = {node.targets[0].id: ast.literal_eval(node.value)
+              for node in ast.parse(cell.source).body if isinstance(node, ast.Assign)}
+    for field in dataclasses.fields(DCGANRecipe):
+        assert values[field.name.upper()] == getattr(DCGANRecipe(), field.name), field.name
 
 
 @pytest.mark.parametrize("changes, name, expected", [
