@@ -47,11 +47,15 @@ def image_grid(images, ncols=None, padding=1, pad_value=255) -> np.ndarray:
     return grid[..., 0] if c == 1 else grid
 
 
-def figure_to_png(figure: Figure, dpi=80) -> bytes:
-    """Render a figure to PNG bytes."""
+def figure_to_png(figure: Figure, dpi=80, tight=True) -> bytes:
+    """Render a figure to PNG bytes.
+
+    ``tight=True`` crops the margins (one extra layout pass); live figures whose layout
+    is fixed pass False to render faster.
+    """
     FigureCanvasAgg(figure)
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
+    figure.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight" if tight else None)
     return buffer.getvalue()
 
 

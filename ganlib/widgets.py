@@ -19,7 +19,49 @@ import numpy as np
 
 from ganlib import callbacks, data, recipes, training
 
-__all__ = ["TrainingPanel"]
+__all__ = ["BackgroundTask", "TrainingPanel", "status_html"]
+
+
+def status_html(message, error=False) -> str:
+    """A panel's status line as HTML: the message escaped, red for errors, green otherwise."""
+    colour = "#b00020" if error else "#1b5e20"
+    return f'<span style="color:{colour}">{html.escape(message)}</span>'
+
+
+class BackgroundTask:
+    """One background thread at a time, with an event that asks it to stop.
+
+    Panels run training here so that the notebook stays responsive and a Stop or Pause
+    button is heard between steps. Used by ``TrainingPanel`` and
+    ``ganlib.playground.PlaygroundPanel``.
+    """
+
+    def __init__(self, name="gan-training"):
+        self.name = name
+        self.stop_event = threading.Event()
+        self._thread = None
+
+    @property
+    def running(self) -> bool:
+        """True while the thread is alive."""
+        return self._thread is not None and self._thread.is_alive()
+
+    def start(self, work):
+        """Clear the stop event and run ``work()`` in a new daemon thread."""
+        if self.running:
+            raise RuntimeError("a background task is already running")
+        self.stop_event.clear()
+        self._thread = threading.Thread(target=work, name=self.name, daemon=True)
+        self._thread.start()
+
+    def stop(self):
+        """Ask the thread to stop (it checks ``stop_event`` between steps)."""
+        self.stop_event.set()
+
+    def wait(self, timeout=None):
+        """Block until the thread has finished (for scripts and tests)."""
+        if self._thread is not None:
+            self._thread.join(timeout)
 
 
 class _PanelProgress(callbacks.StopAtStep):
@@ -70,8 +112,8 @@ class TrainingPanel:
         self.image_data = None
         self.run_number = 0
         self.last_error = None
-        self._thread = None
-        self._stop_event = threading.Event()
+        self._task = BackgroundTask("gan-training")
+        self._stop_event = self._task.stop_event
         self._build_widgets()
 
     # ----------------------------------------------------------------- layout
@@ -123,8 +165,7 @@ class TrainingPanel:
         display(self.widget)
 
     def _say(self, message, error=False):
-        colour = "#b00020" if error else "#1b5e20"
-        self.status.value = f'<span style="color:{colour}">{html.escape(message)}</span>'
+        self.status.value = status_html(message, error)
 
     def _set_running(self, running):
         self.start_button.disabled = running
@@ -146,7 +187,7 @@ class TrainingPanel:
     @property
     def running(self) -> bool:
         """True while a training thread is alive."""
-        return self._thread is not None and self._thread.is_alive()
+        return self._task.running
 
     def start(self):
         """Build a new GAN from the widget values and train it in the background."""
@@ -199,16 +240,14 @@ class TrainingPanel:
         if not self.running:
             self._say("Not training.")
             return
-        self._stop_event.set()
+        self._task.stop()
         self._say("Stopping after the current step ...")
 
     def wait(self, timeout=None):
         """Block until the training thread has finished (for scripts and tests)."""
-        if self._thread is not None:
-            self._thread.join(timeout)
+        self._task.wait(timeout)
 
     def _launch(self, target_steps):
-        self._stop_event.clear()
         recipe = self.recipe
         dataset = data.make_dataset(self.image_data.images, recipe.batch_size,
                                     seed=recipe.seed)
@@ -247,8 +286,7 @@ class TrainingPanel:
 
         self._set_running(True)
         self._say(f"Training {recipe.dataset} to step {target_steps:,} ...")
-        self._thread = threading.Thread(target=work, name="gan-training", daemon=True)
-        self._thread.start()
+        self._task.start(work)
 
     def _show_frame(self, png):
         self.image.value = png

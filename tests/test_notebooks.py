@@ -24,12 +24,15 @@ EXPECTED_FILES = {
                       "gan_1d.png"],
     "02_loss_mathematics": ["optimal_discriminator.png", "jsd_and_wasserstein.png",
                             "generator_losses.png", "loss_shapes.png", "seed_bugs.png"],
+    "03_gan_playground_2d": ["ring8_real.png", "vanilla.png", "remedy.png", "panel.png"],
     "04_dcgan": ["real_images.png", "training.png", "progress.gif", "final_samples.png",
                  "losses.png"],
 }
 
 #: Notebooks that deliberately load no image dataset (pure mathematics on known densities).
-WITHOUT_IMAGE_DATA = {"02_loss_mathematics"}
+WITHOUT_IMAGE_DATA = {"02_loss_mathematics", "03_gan_playground_2d"}
+#: The line a notebook on other (non-image) data prints to say which data it used.
+DATA_LINES = {"03_gan_playground_2d": "Data: ring8"}
 
 
 def _run(notebook, tmp_path, **parameters):
@@ -75,6 +78,8 @@ def test_notebook_runs_headless_in_quick_setting(notebook, tmp_path):
         assert written.exists() and written.stat().st_size > 1000, name
     if notebook.stem not in WITHOUT_IMAGE_DATA:
         assert "Dataset: digits" in _stdout(executed)  # the bundled data, said out loud
+    if notebook.stem in DATA_LINES:
+        assert DATA_LINES[notebook.stem] in _stdout(executed)
 
 
 def test_dcgan_notebook_says_which_dataset_it_fell_back_to(tmp_path):

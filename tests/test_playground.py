@@ -1,0 +1,198 @@
+"""The 2-D playground: settings checks, chunked training, the live figure and the panel."""
+
+import numpy as np
+import pytest
+
+from ganlib import playground as pg
+
+#: A small, fast setting.
+TINY = pg.PlaygroundSettings(g_width=8, d_width=8, depth=1, batch_size=16)
+
+
+@pytest.fixture
+def engine():
+    return pg.Playground(TINY, eval_samples=200, arrows=5)
+
+
+@pytest.mark.parametrize(("changes", "message"), [
+    ({"d_learning_rate": 0.0}, "d_learning_rate=0.0: a learning rate must be a number > 0"),
+    ({"g_learning_rate": -1e-3}, "g_learning_rate=-0.001"),
+    ({"g_learning_rate": float("nan")}, "g_learning_rate=nan"),
+    ({"g_width": 0}, "g_width=0 must be a whole number >= 1"),
+    ({"d_width": 0}, "d_width=0"),
+    ({"loss": "wgan"}, r"loss='wgan' is unknown; choose one of \['hinge'"),
+    ({"distribution": "ring9"}, r"distribution='ring9' is unknown; choose one of \['ring8'"),
+    ({"optimizer": "adagrad"}, "optimizer='adagrad' is unknown"),
+    ({"d_steps": 0}, "d_steps=0"),
+    ({"gradient_penalty_weight": -1.0}, "gradient_penalty_weight=-1.0"),
+])
+def test_bad_settings_are_refused_with_their_name(changes, message):
+    with pytest.raises(ValueError, match=message):
+        TINY.replace(**changes)
+
+
+def test_presets_are_valid_settings():
+    assert set(pg.PRESETS) == {"vanilla", "best"}
+    assert pg.PRESETS["vanilla"].loss == "non_saturating"
+
+
+def test_train_makes_exactly_the_steps_asked_and_records_metrics(engine):
+    assert engine.step == 0
+    record = engine.train(1)
+    assert engine.step == 1 and record["step"] == 1
+    engine.train(7)
+    assert engine.step == 8
+    assert [r["step"] for r in engine.history] == [1, 8]
+    assert set(record) >= {"d_loss", "g_loss", "modes_covered", "high_quality_share"}
+    assert 0 <= record["modes_covered"] <= 8 and 0 <= record["high_quality_share"] <= 1
+    with pytest.raises(ValueError, match="steps must be a whole number >= 1"):
+        engine.train(0)
+
+
+def test_d_steps_and_penalty_reach_the_gan():
+    engine = pg.Playground(TINY.replace(loss="wasserstein", d_steps=3,
+                                        gradient_penalty_weight=10.0), eval_samples=50)
+    engine.train(2)
+    assert engine.gan.d_optimizer.iterations.numpy() == 6  # 3 critic updates per G step
+    assert engine.step == 2
+    assert np.isfinite(engine.history[-1]["gradient_penalty"])
+
+
+def test_same_seed_same_generator(engine):
+    engine.train(3)
+    again = pg.Playground(TINY, eval_samples=200, arrows=5)
+    again.train(3)
+    np.testing.assert_array_equal(engine.samples(), again.samples())
+
+
+def test_decision_surface_and_generator_gradient(engine):
+    grid = np.array([[0.0, 0.0], [1.0, -1.0], [3.0, 3.0]], np.float32)
+    surface = engine.decision_surface(grid)
+    assert surface.shape == (3,) and np.all((surface > 0) & (surface < 1))
+    fakes = engine.samples()[:5]
+    gradient = engine.generator_gradient(fakes)
+    assert gradient.shape == (5, 2) and np.isfinite(gradient).all()
+    # Moving a fake a little along its arrow lowers the generator loss.
+    import tensorflow as tf
+
+    def loss(points):
+        return float(engine.gan.g_loss_fn(engine.gan.discriminator(points)))
+
+    step = 1e-3 * gradient / np.linalg.norm(gradient, axis=1, keepdims=True)
+    for point, move in zip(fakes, step, strict=True):
+        before, after = loss(tf.constant(point[None])), loss(tf.constant((point + move)[None]))
+        assert after < before
+
+
+def test_figure_renders_png_and_counts_its_time(engine):
+    engine.train(2)
+    figure = pg.PlaygroundFigure(engine, grid_size=16)
+    assert figure.due()  # nothing drawn yet
+    png = figure.render()
+    assert png.startswith(b"\x89PNG") and figure.draw_seconds > 0 and figure.frames == 1
+    figure.pace = 1e9  # a redraw must wait a billion times the last render's duration
+    assert not figure.due()
+    figure.pace = 0.0
+    assert figure.due()
+
+
+def test_continuous_distribution_has_no_mode_metrics():
+    engine = pg.Playground(TINY.replace(distribution="moons"), eval_samples=50)
+    record = engine.train(1)
+    assert "modes_covered" not in record
+    assert pg.PlaygroundFigure(engine, grid_size=8).render().startswith(b"\x89PNG")
+
+
+def test_user_points_become_the_modes():
+    settings = TINY.replace(distribution=pg.USER_POINTS)
+    engine = pg.Playground(settings, points="0, 0\n2, 2\n", eval_samples=50)
+    np.testing.assert_array_equal(engine.distribution.centres, [[0, 0], [2, 2]])
+    with pytest.raises(ValueError, match="needs points"):
+        pg.Playground(settings)
+
+
+# ---------------------------------------------------------------------------- panel
+@pytest.fixture
+def panel():
+    return pg.PlaygroundPanel(TINY, steps_per_frame=3)
+
+
+def test_panel_starts_with_a_drawn_gan(panel):
+    assert panel.step_count == 0
+    assert bytes(panel.image.value).startswith(b"\x89PNG")
+    assert "press Play or Step" in panel.status.value
+
+
+def test_step_button_advances_exactly_one_step(panel):
+    panel.buttons["step"].click()
+    assert panel.step_count == 1
+    panel.buttons["step"].click()
+    assert panel.step_count == 2 and "Step 2." in panel.status.value
+
+
+@pytest.mark.parametrize(("name", "value", "message"), [
+    ("d_learning_rate", 0.0, "d_learning_rate=0.0"),
+    ("g_learning_rate", -0.5, "g_learning_rate=-0.5"),
+    ("g_width", 0, "g_width=0"),
+    ("d_width", 0, "d_width=0"),
+])
+def test_panel_refuses_bad_values_and_keeps_its_gan(panel, name, value, message):
+    gan = panel.playground.gan
+    panel.inputs[name].value = value
+    for button in ("reset", "step", "play"):
+        panel.buttons[button].click()
+        assert "Refused" in panel.status.value and message in panel.status.value
+    assert panel.playground.gan is gan and panel.step_count == 0 and not panel.running
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("0, 0\n1, nan", "line 2"),
+    ("0, 0, 0", "line 1"),
+    ("", "no points"),
+])
+def test_panel_refuses_bad_user_points(panel, text, message):
+    panel.inputs["distribution"].value = pg.USER_POINTS
+    panel.points_box.value = text
+    panel.buttons["reset"].click()
+    assert "Refused" in panel.status.value and message in panel.status.value
+    assert panel.playground.distribution.name == "ring8"
+
+
+def test_user_points_through_the_panel(panel):
+    panel.inputs["distribution"].value = pg.USER_POINTS
+    panel.points_box.value = "1, 1\n-1, -1\n"
+    panel.buttons["reset"].click()
+    assert panel.playground.distribution.centres.shape == (2, 2)
+    assert "New GAN on my points" in panel.status.value
+
+
+def test_reset_rebuilds_with_new_values(panel):
+    panel.buttons["step"].click()
+    panel.inputs["g_width"].value = 16
+    panel.buttons["step"].click()  # a structural change needs Reset
+    assert "Press Reset" in panel.status.value and panel.step_count == 1
+    panel.buttons["reset"].click()
+    assert panel.step_count == 0
+    assert panel.playground.gan.generator.layers[1].units == 16
+
+
+def test_learning_rates_apply_without_reset(panel):
+    panel.inputs["g_learning_rate"].value = 0.01
+    panel.buttons["step"].click()
+    assert panel.step_count == 1
+    assert float(panel.playground.gan.g_optimizer.learning_rate.numpy()) == pytest.approx(0.01)
+
+
+def test_play_runs_in_a_thread_until_pause(panel):
+    panel.buttons["play"].click()
+    assert panel.running and panel.buttons["step"].disabled
+    panel.buttons["reset"].click()  # refused while playing: the handler returns at once
+    panel.buttons["pause"].click()
+    panel.wait()
+    assert not panel.running and panel.last_error is None
+    stopped = panel.step_count
+    assert stopped >= 3 and stopped % 3 == 0  # whole chunks of steps_per_frame
+    assert f"Paused at step {stopped:,}" in panel.status.value
+    assert not panel.buttons["play"].disabled and panel.buttons["pause"].disabled
+    panel.buttons["step"].click()
+    assert panel.step_count == stopped + 1
