@@ -5,8 +5,9 @@
     python bench/toy_modes.py --dist ring8 --setting vanilla --seeds 10
     python bench/toy_modes.py --dist ring8 --setting vanilla --seeds 3 --draw-every 100
 
-For each seed k (0 to --seeds - 1) a new GAN with ``ganlib.playground.PRESETS[setting]``
-(seed k) is trained for the setting's ``steps`` on ``--dist``; then 2,500 points are
+For each seed k (0 to --seeds - 1) a new GAN with
+``ganlib.playground.preset(setting, dist)`` (seed k; ``best`` on grid25 is the preset
+``best_grid``) is trained for the setting's ``steps`` on ``--dist``; then 2,500 points are
 generated from a fixed noise batch and scored with ``ganlib.toy``: modes covered (a mode
 needs at least 20 samples within 3 std of its centre, PacGAN's rule) and the share of
 high-quality samples (within 3 std of the nearest centre). Printed per seed: both figures
@@ -46,11 +47,13 @@ def main(argv=None):
                         help="render the live figure every N steps and report its time share")
     args = parser.parse_args(argv)
 
-    settings = playground.PRESETS[args.setting].replace(distribution=args.dist)
+    settings = playground.preset(args.setting, args.dist)
     if args.steps:
         settings = settings.replace(steps=args.steps)
     centres, std = toy.mode_centres(args.dist), toy.mode_std(args.dist)
-    print(f"data: {args.dist} ({len(centres)} modes, std {std}); setting: {args.setting}")
+    key = playground.PRESET_VARIANTS.get((args.setting, args.dist), args.setting)
+    print(f"data: {args.dist} ({len(centres)} modes, std {std}); setting: {args.setting}"
+          + (f" (preset {key})" if key != args.setting else ""))
     print(f"  {settings}")
     print(f"{'seed':>4} {'modes':>7} {'high quality':>12} {'wall s':>7}"
           + (f" {'draw share':>10}" if args.draw_every else ""), flush=True)

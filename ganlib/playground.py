@@ -35,8 +35,8 @@ from matplotlib.figure import Figure
 from ganlib import losses, models, toy, viz
 from ganlib.training import GAN
 
-__all__ = ["OPTIMIZERS", "PRESETS", "Playground", "PlaygroundFigure", "PlaygroundPanel",
-           "PlaygroundSettings", "snapshots_figure", "train_run"]
+__all__ = ["OPTIMIZERS", "PRESETS", "PRESET_VARIANTS", "Playground", "PlaygroundFigure",
+           "PlaygroundPanel", "PlaygroundSettings", "preset", "snapshots_figure", "train_run"]
 
 #: Optimizer names the playground accepts.
 OPTIMIZERS = ("adam", "rmsprop", "sgd")
@@ -110,14 +110,32 @@ class PlaygroundSettings:
 
 #: Named settings, measured in bench/toy_modes.py (figures in bench/README.md).
 #: "vanilla": the non-saturating GAN of Goodfellow et al. 2014 at the playground's default
-#: size, constant learning rates. "best": the built-in remedy on ring8 and grid25: twice
-#: the width in both networks, batches of 256, and learning rates decaying linearly to 1%
-#: over the run (so the generator settles instead of hopping between modes).
+#: size, constant learning rates. "best": the built-in remedy on ring8: twice the width in
+#: both networks, batches of 256, and learning rates decaying linearly to 1% over the run
+#: (so the generator settles instead of hopping between modes). "best_grid": the remedy on
+#: grid25, which needs depth: "best" with 4 hidden layers per network and batches of 512
+#: (fewer, larger steps keep the run within the time budget).
 PRESETS = {
     "vanilla": PlaygroundSettings(steps=6000),
     "best": PlaygroundSettings(g_width=128, d_width=128, batch_size=256, steps=10000,
                                lr_decay_steps=10000),
+    "best_grid": PlaygroundSettings(distribution="grid25", g_width=128, d_width=128, depth=4,
+                                    batch_size=512, steps=8000, lr_decay_steps=8000),
 }
+#: Per-distribution variants of a preset, used by ``preset``: (name, distribution) -> key.
+PRESET_VARIANTS = {("best", "grid25"): "best_grid"}
+
+
+def preset(name, distribution) -> PlaygroundSettings:
+    """The preset ``name`` for ``distribution``, with that distribution set.
+
+    Takes the distribution's own variant when there is one (``preset("best", "grid25")``
+    is ``PRESETS["best_grid"]``), else ``PRESETS[name]``.
+    """
+    if name not in PRESETS:
+        raise ValueError(f"preset {name!r} is unknown; choose one of {sorted(PRESETS)}.")
+    key = PRESET_VARIANTS.get((name, distribution), name)
+    return PRESETS[key].replace(distribution=distribution)
 
 
 def _optimizer(settings, learning_rate, updates_per_step):

@@ -32,8 +32,16 @@ def test_bad_settings_are_refused_with_their_name(changes, message):
 
 
 def test_presets_are_valid_settings():
-    assert set(pg.PRESETS) == {"vanilla", "best"}
+    assert set(pg.PRESETS) == {"vanilla", "best", "best_grid"}
     assert pg.PRESETS["vanilla"].loss == "non_saturating"
+
+
+def test_preset_takes_the_distribution_variant():
+    assert pg.preset("best", "ring8") == pg.PRESETS["best"]
+    assert pg.preset("best", "grid25") == pg.PRESETS["best_grid"]
+    assert pg.preset("vanilla", "grid25") == pg.PRESETS["vanilla"].replace(distribution="grid25")
+    with pytest.raises(ValueError, match="preset 'nope' is unknown"):
+        pg.preset("nope", "ring8")
 
 
 def test_train_makes_exactly_the_steps_asked_and_records_metrics(engine):
