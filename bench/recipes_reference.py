@@ -130,6 +130,17 @@ def _compiled(generator, discriminator, seed, learning_rate, beta1):
     return gan
 
 
+#: name -> (generator builder, discriminator builder, learning rate, beta1, batch, description)
+_REFERENCE = {
+    "baseline": (tutorial_generator, tutorial_discriminator, 1e-4, 0.9, 256,
+                 "TensorFlow DCGAN tutorial: 5x5 kernels, Adam 1e-4 (beta1 0.9), batch 256, "
+                 "latent 100"),
+    "radford": (radford_generator, radford_discriminator, 2e-4, 0.5, 64,
+                "Radford et al. DCGAN: 4x4 kernels, Adam 2e-4 beta1 0.5, batch 64, latent 100, "
+                "N(0, 0.02) init"),
+}
+
+
 def build_recipe(name: str, image_shape=(28, 28, 1), seed: int = 0,
                  dataset: str = "fashion_mnist") -> BenchRecipe:
     """Build and compile the recipe ``name`` (one of ``RECIPES``) for ``image_shape``."""
@@ -137,16 +148,10 @@ def build_recipe(name: str, image_shape=(28, 28, 1), seed: int = 0,
         recipe = DCGANRecipe(dataset=dataset, seed=seed)
         return BenchRecipe(name, build_dcgan(recipe, image_shape), recipe.batch_size,
                            f"ganlib DCGANRecipe() defaults: {recipe}")
-    if name == "baseline":
-        keras.utils.set_random_seed(seed)
-        gan = _compiled(tutorial_generator(100, image_shape), tutorial_discriminator(image_shape),
-                        seed, learning_rate=1e-4, beta1=0.9)
-        return BenchRecipe(name, gan, 256, "TensorFlow DCGAN tutorial: 5x5 kernels, "
-                           "Adam 1e-4 (beta1 0.9), batch 256, latent 100")
-    if name == "radford":
-        keras.utils.set_random_seed(seed)
-        gan = _compiled(radford_generator(100, image_shape), radford_discriminator(image_shape),
-                        seed, learning_rate=2e-4, beta1=0.5)
-        return BenchRecipe(name, gan, 64, "Radford et al. DCGAN: 4x4 kernels, Adam 2e-4 "
-                           "beta1 0.5, batch 64, latent 100, N(0, 0.02) init")
-    raise ValueError(f"Unknown recipe {name!r}; choose one of {list(RECIPES)}.")
+    if name not in _REFERENCE:
+        raise ValueError(f"Unknown recipe {name!r}; choose one of {list(RECIPES)}.")
+    make_generator, make_discriminator, learning_rate, beta1, batch, text = _REFERENCE[name]
+    keras.utils.set_random_seed(seed)
+    gan = _compiled(make_generator(100, image_shape), make_discriminator(image_shape), seed,
+                    learning_rate=learning_rate, beta1=beta1)
+    return BenchRecipe(name, gan, batch, text)
