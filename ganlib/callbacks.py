@@ -113,16 +113,14 @@ class NonFiniteGuard(_StepCounting):
     def _take_snapshot(self):
         """Copy the weights and optimizer states, unless an update already made them NaN."""
         gan = self.model
-        values = [[v.numpy() for v in obj.variables]
-                  for obj in (gan.generator, gan.discriminator, gan.d_optimizer, gan.g_optimizer)]
+        values = [[v.numpy() for v in obj.variables] for obj in gan.state_objects().values()]
         if all(np.isfinite(array).all() for group in values for array in group
                if np.issubdtype(np.asarray(array).dtype, np.floating)):
             self._snapshot = (self.step, values)
 
     def _restore_snapshot(self):
         gan = self.model
-        objects = (gan.generator, gan.discriminator, gan.d_optimizer, gan.g_optimizer)
-        for obj, values in zip(objects, self._snapshot[1], strict=True):
+        for obj, values in zip(gan.state_objects().values(), self._snapshot[1], strict=True):
             for variable, value in zip(obj.variables, values, strict=True):
                 variable.assign(value)
 
@@ -204,7 +202,7 @@ class LiveSamples(_StepCounting):
 
     def refresh(self):
         """Draw the current samples and curves now; return the PNG bytes."""
-        grid = viz.image_grid(self.model.generator.predict(self.latent, verbose=0))
+        grid = viz.image_grid(self.model.sampler.predict(self.latent, verbose=0))
         self.frames.append(grid)
         figure = viz.training_figure(grid, self.history, step=self.step, title=self.title)
         png = viz.figure_to_png(figure)

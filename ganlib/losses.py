@@ -7,14 +7,16 @@ finite for any logit: ``-log sigmoid(l) = softplus(-l)`` and
 the raw score directly (no sigmoid), as their papers do.
 
 Each loss comes as a pair, a discriminator (or critic) loss on real and fake scores and a
-generator loss on fake scores, registered by name in ``LOSSES``. ``gradient_penalty`` is
-added to the discriminator's loss by ``ganlib.training.GAN`` when asked for.
+generator loss on fake scores, registered by name in ``LOSSES``. ``gradient_penalty`` and
+``r1_penalty`` are added to the discriminator's loss by ``ganlib.training.GAN`` when asked
+for.
 
 References: Goodfellow et al. 2014, "Generative Adversarial Nets" (the minimax game and
 the non-saturating generator loss); Mao et al. 2017, "Least Squares Generative Adversarial
 Networks"; Arjovsky et al. 2017, "Wasserstein GAN"; Gulrajani et al. 2017, "Improved
 Training of Wasserstein GANs" (the gradient penalty); Lim & Ye 2017, "Geometric GAN", and
-Miyato et al. 2018, "Spectral Normalization for GANs" (the hinge loss).
+Miyato et al. 2018, "Spectral Normalization for GANs" (the hinge loss); Mescheder et al.
+2018, "Which Training Methods for GANs do actually Converge?" (the R1 penalty).
 
 Used in: notebooks/02_loss_mathematics.ipynb, notebooks/03_gan_playground_2d.ipynb,
 notebooks/04_dcgan.ipynb.
@@ -39,6 +41,7 @@ __all__ = [
     "minimax_discriminator_loss",
     "minimax_generator_loss",
     "non_saturating_generator_loss",
+    "r1_penalty",
     "wasserstein_critic_loss",
     "wasserstein_generator_loss",
 ]
@@ -213,19 +216,45 @@ def gradient_penalty(critic, real, fake, seed=None, target=1.0):
     alpha = keras.random.uniform(alpha_shape, dtype=real.dtype, seed=int(seed)
                                  if isinstance(seed, numbers.Integral) else seed)
     interpolates = real + alpha * (fake - real)
-    with tf.GradientTape() as tape:
-        tape.watch(interpolates)
-        if isinstance(critic, keras.layers.Layer):
-            scores = critic(interpolates, training=True)
-        else:
-            scores = critic(interpolates)
-    # Each score depends only on its own sample, so the gradient of the sum gives every
-    # sample's own gradient. A critic that ignores its input has a zero gradient.
-    gradients = tape.gradient(scores, interpolates,
-                              unconnected_gradients=tf.UnconnectedGradients.ZERO)
-    squared = tf.reduce_sum(tf.reshape(tf.square(gradients), [tf.shape(real)[0], -1]), axis=1)
+    squared = _squared_gradient_norms(critic, interpolates)
     norms = tf.sqrt(squared + tf.cast(GRADIENT_NORM_EPSILON, real.dtype))
     return tf.reduce_mean(tf.square(norms - tf.cast(target, real.dtype)))
+
+
+def _squared_gradient_norms(critic, points):
+    """||d critic(x_i) / d x_i||^2 for every sample x_i of ``points``: a vector (N,)."""
+    with tf.GradientTape() as tape:
+        tape.watch(points)
+        if isinstance(critic, keras.layers.Layer):
+            scores = critic(points, training=True)
+        else:
+            scores = critic(points)
+    # Each score depends only on its own sample, so the gradient of the sum gives every
+    # sample's own gradient. A critic that ignores its input has a zero gradient.
+    gradients = tape.gradient(scores, points,
+                              unconnected_gradients=tf.UnconnectedGradients.ZERO)
+    return tf.reduce_sum(tf.reshape(tf.square(gradients), [tf.shape(points)[0], -1]), axis=1)
+
+
+def r1_penalty(discriminator, real):
+    """R1 penalty: E[||grad D(x)||_2^2] over real samples x (a scalar, the batch mean).
+
+    Penalising the discriminator's gradient on real data only keeps it from growing steep
+    where the data lie, which lets GAN training converge near the equilibrium. Add it as
+    ``gamma / 2 * r1_penalty(D, real)`` to the discriminator's loss (Mescheder et al.
+    2018, "Which Training Methods for GANs do actually Converge?", use gamma from 0.1 to
+    10). ``ganlib.training.GAN`` does so when compiled with ``r1_weight=gamma``.
+
+    Args:
+        discriminator: a callable mapping a batch to one logit per sample; Keras layers
+            are called with ``training=True``.
+        real: a floating-point batch (N, ...).
+    """
+    if not callable(discriminator):
+        raise TypeError(f"discriminator must be callable (a keras.Model or a function), got "
+                        f"{type(discriminator).__name__}.")
+    real = _as_samples(real, "real")
+    return tf.reduce_mean(_squared_gradient_norms(discriminator, real))
 
 
 #: Loss name -> (discriminator loss, generator loss).

@@ -75,25 +75,36 @@ def dcgan_generator(latent_dim=64, image_shape=(28, 28, 1), width=32, kernel_siz
 
 
 def dcgan_discriminator(image_shape=(28, 28, 1), width=32, kernel_size=4, dropout=0.0,
-                        name="discriminator"):
+                        spectral_norm=False, name="discriminator"):
     """DCGAN discriminator: images (N, H, W, C) -> one logit per image (no sigmoid).
 
     Strided convolutions with LeakyReLU(0.2) halve the size and double the channels
     (``width``, ``2*width``, ...) down to a small map, then a Dense layer gives the logit.
+    With ``spectral_norm=True`` every convolution and the Dense layer are wrapped in
+    ``keras.layers.SpectralNormalization``: each weight matrix is divided by its largest
+    singular value (one power iteration per training call), which bounds the
+    discriminator's Lipschitz constant (Miyato et al. 2018).
     """
     width = _check_positive_int(width, "width")
     if not 0.0 <= float(dropout) < 1.0:
         raise ValueError(f"dropout must be in [0, 1), got {dropout!r}.")
     _, doublings = upsampling_plan(image_shape)
     inputs = keras.Input(tuple(image_shape), name="image")
+    if not isinstance(spectral_norm, bool):
+        raise TypeError(f"spectral_norm must be True or False, got {spectral_norm!r}.")
+
+    def normalised(layer, name=None):
+        return layers.SpectralNormalization(layer, name=name) if spectral_norm else layer
+
     x = inputs
     for i in range(doublings):
-        x = layers.Conv2D(width * 2**i, kernel_size, strides=2, padding="same")(x)
+        x = normalised(layers.Conv2D(width * 2**i, kernel_size, strides=2, padding="same"))(x)
         x = layers.LeakyReLU(0.2)(x)
         if dropout:
             x = layers.Dropout(dropout)(x)
     x = layers.Flatten()(x)
-    logits = layers.Dense(1, name="logit")(x)
+    logits = normalised(layers.Dense(1, name="logit_dense" if spectral_norm else "logit"),
+                        name="logit")(x)
     return keras.Model(inputs, logits, name=name)
 
 

@@ -529,3 +529,36 @@ def test_gradient_penalty_of_dense_critics_with_known_slopes(slope, expected):
     fake = rng.normal(0.5, 0.3, (256, 1)).astype(np.float32)
     assert value(losses.gradient_penalty(critic, real, fake, seed=0)) == pytest.approx(
         expected, abs=1e-5)
+
+
+# --------------------------------------------------------------------- R1 penalty
+
+
+def test_r1_penalty_of_a_linear_critic_is_its_squared_weight_norm():
+    # gradient w = (1, 2, 2) at every point: ||w||^2 = 9
+    critic, _ = linear_critic([1.0, 2.0, 2.0])
+    real, _ = points()
+    assert value(losses.r1_penalty(critic, real)) == pytest.approx(9.0, abs=1e-12)
+
+
+def test_r1_penalty_of_a_quadratic_critic_is_the_mean_squared_norm_of_the_reals():
+    # f(x) = 0.5 ||x||^2 has gradient x: R1 = mean_i ||x_i||^2
+    real = np.array([[1.0, 0.0], [3.0, 4.0]])  # squared norms 1 and 25
+    penalty = losses.r1_penalty(lambda x: 0.5 * tf.reduce_sum(x * x, axis=1), real)
+    assert value(penalty) == pytest.approx(13.0, abs=1e-12)
+
+
+def test_r1_penalty_pushes_the_critic_weights_towards_zero():
+    critic, w = linear_critic([1.0, 2.0, 2.0])
+    real, _ = points()
+    with tf.GradientTape() as tape:
+        penalty = losses.r1_penalty(critic, real)
+    # d/dw ||w||^2 = 2 w
+    np.testing.assert_allclose(tape.gradient(penalty, w).numpy(), [[2.0], [4.0], [4.0]])
+
+
+def test_r1_penalty_refuses_integer_batches_and_non_callables():
+    with pytest.raises(TypeError, match="real must be a floating-point batch"):
+        losses.r1_penalty(lambda x: x, np.ones((2, 2), np.int32))
+    with pytest.raises(TypeError, match="discriminator must be callable"):
+        losses.r1_penalty("D", np.ones((2, 2)))

@@ -146,3 +146,23 @@ def test_mlp_builders_refuse_bad_sizes(kwargs):
 
     with pytest.raises(ValueError, match="must be a positive integer"):
         mlp_generator(**kwargs)
+
+
+def test_spectral_norm_makes_every_weight_matrix_of_the_discriminator_unit_norm():
+    discriminator = models.dcgan_discriminator((28, 28, 1), width=8, spectral_norm=True)
+    images = np.random.default_rng(0).uniform(-1, 1, (4, 28, 28, 1)).astype("float32")
+    for _ in range(30):  # one power iteration per training call
+        discriminator(images, training=True)
+    wrapped = [layer for layer in discriminator.layers
+               if isinstance(layer, keras.layers.SpectralNormalization)]
+    assert len(wrapped) == 3  # two convolutions and the logit layer
+    for layer in wrapped:
+        kernel = layer.layer.kernel.numpy()
+        matrix = kernel.reshape(-1, kernel.shape[-1])
+        assert np.linalg.svd(matrix, compute_uv=False)[0] == pytest.approx(1.0, abs=0.02)
+    assert discriminator(images).shape == (4, 1)
+
+
+def test_spectral_norm_must_be_a_bool():
+    with pytest.raises(TypeError, match="spectral_norm must be True or False"):
+        models.dcgan_discriminator((28, 28, 1), width=8, spectral_norm="yes")

@@ -244,6 +244,73 @@ def test_compile_refuses_bad_gradient_penalty_weight(weight):
         tiny_dcgan().compile(**adam_pair(), gradient_penalty_weight=weight)
 
 
+def test_r1_penalty_is_reported_and_changes_the_discriminator_update(fixed_dataset,
+                                                                    fit_quietly, weights_of):
+    plain, penalised = tiny_dcgan(), tiny_dcgan()
+    plain.compile(**adam_pair())
+    penalised.compile(**adam_pair(), r1_weight=10.0)
+    fit_quietly(plain, fixed_dataset, steps_per_epoch=1)
+    history = fit_quietly(penalised, fixed_dataset, steps_per_epoch=1)
+    assert "r1_penalty" in history.history and history.history["r1_penalty"][0] > 0
+    assert any(not np.allclose(a, b) for a, b in zip(
+        weights_of(plain.discriminator), weights_of(penalised.discriminator), strict=True))
+
+
+@pytest.mark.parametrize("weight", [-0.1, float("nan"), False, "1"])
+def test_compile_refuses_bad_r1_weight(weight):
+    with pytest.raises(ValueError, match=r"r1_weight must be a finite number >= 0"):
+        tiny_dcgan().compile(**adam_pair(), r1_weight=weight)
+
+
+@pytest.mark.parametrize("decay", [-0.5, 1.0, 1.5, True, "0.999", float("nan")])
+def test_compile_refuses_bad_ema_decay(decay):
+    with pytest.raises(ValueError, match=r"ema_decay must be a number in \[0, 1\)"):
+        tiny_dcgan().compile(**adam_pair(), ema_decay=decay)
+
+
+def test_without_ema_the_sampler_is_the_generator():
+    gan = tiny_dcgan()
+    gan.compile(**adam_pair())
+    assert gan.ema_generator is None and gan.sampler is gan.generator
+    assert "ema_generator" not in gan.state_objects()
+
+
+def test_ema_generator_is_the_running_average_of_the_generator_weights(fixed_dataset,
+                                                                       fit_quietly):
+    gan = tiny_dcgan()
+    gan.compile(**adam_pair(), ema_decay=0.999)
+    assert gan.sampler is gan.ema_generator
+    start = [w.numpy().copy() for w in gan.generator.weights]
+    for ema, w in zip(gan.ema_generator.weights, start, strict=True):
+        np.testing.assert_array_equal(ema.numpy(), w)
+    fit_quietly(gan, fixed_dataset, steps_per_epoch=1)
+    # step t = 0: decay = min(0.999, 1 / 10) = 0.1, so ema = 0.1 start + 0.9 new
+    for ema, old, new in zip(gan.ema_generator.weights, start, gan.generator.weights,
+                             strict=True):
+        np.testing.assert_allclose(ema.numpy(), 0.1 * old + 0.9 * new.numpy(),
+                                   rtol=1e-5, atol=1e-6)
+    fit_quietly(gan, fixed_dataset, steps_per_epoch=3)
+    moved = [not np.allclose(e.numpy(), w.numpy())
+             for e, w in zip(gan.ema_generator.trainable_weights,
+                             gan.generator.trainable_weights, strict=True)]
+    assert any(moved)  # the average lags behind the generator
+    latent = fixed_latent()
+    np.testing.assert_allclose(gan.generate(latent),
+                               gan.ema_generator.predict(latent, verbose=0), atol=1e-6)
+
+
+def test_ema_generator_is_saved_and_restored(tiny_dataset, tmp_path):
+    trained = tiny_dcgan()
+    trained.compile(**adam_pair(), ema_decay=0.99)
+    training.train_gan(trained, tiny_dataset, steps=3, steps_per_epoch=3,
+                       checkpoint_dir=tmp_path, verbose=0)
+    restored = tiny_dcgan(seed=5)
+    restored.compile(**adam_pair(), ema_decay=0.99)
+    assert training.restore_latest_checkpoint(restored, tmp_path) == 3
+    latent = fixed_latent()
+    np.testing.assert_allclose(restored.generate(latent), trained.generate(latent), atol=1e-6)
+
+
 # --------------------------------------------------------------------------- checkpoints
 
 
