@@ -6,6 +6,8 @@ and hyperparameters differ between them:
 
 - ``default``:  ``ganlib.recipes.DCGANRecipe()`` built by ``ganlib.recipes.build_dcgan``,
   exactly as notebooks/04_dcgan.ipynb uses it (only ``dataset`` and ``seed`` are set).
+- every other name in ``ganlib.recipes.VARIANTS`` (``ema``, ``hinge_sn``, ``wgan_gp``, ...):
+  the default with that remedy applied, built the same way.
 - ``baseline``: the classic TensorFlow DCGAN tutorial
   (https://www.tensorflow.org/tutorials/generative/dcgan): 5x5 kernels, Dense 7x7x256,
   LeakyReLU(0.3), Dropout 0.3 in the discriminator, Adam 1e-4, batch 256, latent 100,
@@ -23,13 +25,13 @@ from dataclasses import dataclass
 import keras
 from keras import layers
 
-from ganlib.recipes import DCGANRecipe, build_dcgan
+from ganlib.recipes import VARIANTS, build_dcgan, variant
 from ganlib.training import GAN
 
 __all__ = ["RECIPES", "BenchRecipe", "build_recipe", "tutorial_generator",
            "tutorial_discriminator", "radford_generator", "radford_discriminator"]
 
-RECIPES = ("default", "baseline", "radford")
+RECIPES = (*VARIANTS, "baseline", "radford")
 
 
 @dataclass
@@ -144,10 +146,10 @@ _REFERENCE = {
 def build_recipe(name: str, image_shape=(28, 28, 1), seed: int = 0,
                  dataset: str = "fashion_mnist") -> BenchRecipe:
     """Build and compile the recipe ``name`` (one of ``RECIPES``) for ``image_shape``."""
-    if name == "default":
-        recipe = DCGANRecipe(dataset=dataset, seed=seed)
+    if name in VARIANTS:
+        recipe = variant(name, dataset=dataset, seed=seed)
         return BenchRecipe(name, build_dcgan(recipe, image_shape), recipe.batch_size,
-                           f"ganlib DCGANRecipe() defaults: {recipe}")
+                           f"ganlib recipe variant {name!r}: {recipe}")
     if name not in _REFERENCE:
         raise ValueError(f"Unknown recipe {name!r}; choose one of {list(RECIPES)}.")
     make_generator, make_discriminator, learning_rate, beta1, batch, text = _REFERENCE[name]

@@ -21,7 +21,7 @@ import keras
 from ganlib import data, losses, models
 from ganlib.training import GAN
 
-__all__ = ["DCGANRecipe", "build_dcgan"]
+__all__ = ["DCGANRecipe", "VARIANTS", "build_dcgan", "variant"]
 
 
 @dataclass(frozen=True)
@@ -44,13 +44,21 @@ class DCGANRecipe:
     beta1: float = 0.5                  # Adam's first-moment decay (Radford et al.: 0.5)
     steps: int = 10000                  # generator updates in total (about 5 min on 2 cores)
     loss: str = "non_saturating"        # a name in ganlib.losses.LOSSES, e.g. "minimax"
+    d_steps: int = 1                    # discriminator updates per generator update
+    gradient_penalty_weight: float = 0.0  # WGAN-GP penalty weight (10 in the paper); 0: off
+    r1_weight: float = 0.0              # gamma of the R1 penalty on real images; 0: off
+    spectral_norm: bool = False         # spectral normalisation in the discriminator
+    ema_decay: float = 0.0              # average of the generator's weights (0.999); 0: off
     seed: int = 0                       # seeds weights, latent sampling and shuffling
 
     def __post_init__(self):
         for field in dataclasses.fields(self):
             value = getattr(self, field.name)
             expected = field.type if isinstance(field.type, str) else field.type.__name__
-            if expected == "int":
+            if expected == "bool":
+                if not isinstance(value, bool):
+                    self._refuse(field.name, value, "True or False")
+            elif expected == "int":
                 if isinstance(value, bool) or not isinstance(value, numbers.Integral):
                     self._refuse(field.name, value, "a whole number, e.g. 64")
             elif expected == "float":
@@ -58,7 +66,7 @@ class DCGANRecipe:
                     self._refuse(field.name, value, "a number, e.g. 0.0002")
             elif not isinstance(value, str):
                 self._refuse(field.name, value, "a string in quotes")
-        for name in ("latent_dim", "width", "batch_size", "steps"):
+        for name in ("latent_dim", "width", "batch_size", "steps", "d_steps"):
             if getattr(self, name) <= 0:
                 self._refuse(name, getattr(self, name), "a positive whole number")
         for name in ("d_learning_rate", "g_learning_rate"):
@@ -67,6 +75,13 @@ class DCGANRecipe:
                              "typically 1e-4 to 1e-3")
         if not 0 <= self.beta1 < 1:
             self._refuse("beta1", self.beta1, "a number in [0, 1), typically 0.5 or 0.9")
+        if not 0 <= self.ema_decay < 1:
+            self._refuse("ema_decay", self.ema_decay, "a number in [0, 1): 0 (off) or close "
+                         "to 1, typically 0.999")
+        for name in ("gradient_penalty_weight", "r1_weight"):
+            if not 0 <= getattr(self, name) <= 1000:
+                self._refuse(name, getattr(self, name), "a number >= 0 (0 switches it off; "
+                             "10 is usual for the gradient penalty, 0.1 to 10 for R1)")
         if self.seed < 0:
             self._refuse("seed", self.seed, "a non-negative whole number")
         if self.dataset not in data.DATASETS:
@@ -99,17 +114,42 @@ class DCGANRecipe:
         return dataclasses.replace(self, **changes)
 
 
+#: Named stability remedies: each is the default recipe with these values changed.
+#: Measured side by side in bench/ and in notebooks/05_stability.ipynb.
+VARIANTS = {
+    "default": {},
+    "minimax": {"loss": "minimax"},                       # the saturating loss of the paper
+    "least_squares": {"loss": "least_squares"},           # Mao et al. 2017
+    "hinge_sn": {"loss": "hinge", "spectral_norm": True},  # Miyato et al. 2018
+    "wgan_gp": {"loss": "wasserstein", "gradient_penalty_weight": 10.0, "d_steps": 2},
+    "r1": {"r1_weight": 1.0},                             # Mescheder et al. 2018
+    "ttur": {"d_learning_rate": 4e-4, "g_learning_rate": 1e-4},  # Heusel et al. 2017
+    "ema": {"ema_decay": 0.999},                          # Yazici et al. 2019
+}
+
+
+def variant(name: str, **changes) -> DCGANRecipe:
+    """The default recipe with the remedy ``name`` (a key of ``VARIANTS``) applied, then
+    ``changes`` (e.g. ``dataset="mnist", seed=1``)."""
+    if name not in VARIANTS:
+        raise ValueError(f"Unknown recipe variant {name!r}; choose one of {list(VARIANTS)}.")
+    return DCGANRecipe().replace(**VARIANTS[name]).replace(**changes)
+
+
 def build_dcgan(recipe: DCGANRecipe, image_shape=(28, 28, 1)) -> GAN:
     """Build and compile the DCGAN described by ``recipe`` for images of ``image_shape``."""
     if not isinstance(recipe, DCGANRecipe):
         raise TypeError(f"recipe must be a DCGANRecipe, got {type(recipe).__name__}.")
     keras.utils.set_random_seed(recipe.seed)
     generator = models.dcgan_generator(recipe.latent_dim, image_shape, width=recipe.width)
-    discriminator = models.dcgan_discriminator(image_shape, width=recipe.width)
+    discriminator = models.dcgan_discriminator(image_shape, width=recipe.width,
+                                               spectral_norm=recipe.spectral_norm)
     gan = GAN(generator, discriminator, seed=recipe.seed)
     gan.compile(
         d_optimizer=keras.optimizers.Adam(recipe.d_learning_rate, beta_1=recipe.beta1),
         g_optimizer=keras.optimizers.Adam(recipe.g_learning_rate, beta_1=recipe.beta1),
-        loss=recipe.loss,
+        loss=recipe.loss, d_steps=recipe.d_steps,
+        gradient_penalty_weight=recipe.gradient_penalty_weight, r1_weight=recipe.r1_weight,
+        ema_decay=recipe.ema_decay,
     )
     return gan

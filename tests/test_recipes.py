@@ -1,6 +1,7 @@
 """Tests of ganlib.recipes: defaults, learner-facing validation messages, build_dcgan."""
 
 import dataclasses
+import re
 
 import keras
 import numpy as np
@@ -15,7 +16,8 @@ def test_defaults_are_valid_and_are_the_course_recipe():
     assert dataclasses.asdict(recipe) == {
         "dataset": "fashion_mnist", "latent_dim": 64, "width": 32, "batch_size": 64,
         "d_learning_rate": 2e-4, "g_learning_rate": 2e-4, "beta1": 0.5, "steps": 10_000,
-        "loss": "non_saturating", "seed": 0,
+        "loss": "non_saturating", "d_steps": 1, "gradient_penalty_weight": 0.0,
+        "r1_weight": 0.0, "spectral_norm": False, "ema_decay": 0.0, "seed": 0,
     }
 
 
@@ -155,3 +157,39 @@ def test_fingerprint_ignores_steps_but_not_the_model_or_training():
     assert recipe.replace(width=16).fingerprint() != recipe.fingerprint()
     assert recipe.replace(g_learning_rate=1e-3).fingerprint() != recipe.fingerprint()
     assert DCGANRecipe().fingerprint() == recipe.fingerprint()  # stable across instances
+
+
+@pytest.mark.parametrize("changes, name, expected", [
+    ({"d_steps": 0}, "D_STEPS", "a positive whole number"),
+    ({"spectral_norm": 1}, "SPECTRAL_NORM", "True or False"),
+    ({"spectral_norm": "True"}, "SPECTRAL_NORM", "True or False"),
+    ({"ema_decay": 1.0}, "EMA_DECAY", "in [0, 1)"),
+    ({"ema_decay": float("nan")}, "EMA_DECAY", "in [0, 1)"),
+    ({"gradient_penalty_weight": -1.0}, "GRADIENT_PENALTY_WEIGHT", "a number >= 0"),
+    ({"r1_weight": float("inf")}, "R1_WEIGHT", "a number >= 0"),
+])
+def test_bad_variant_values_name_the_parameter(changes, name, expected):
+    with pytest.raises(ValueError, match=re.escape(name) + ".*" + re.escape(expected)):
+        DCGANRecipe(**changes)
+
+
+def test_every_variant_is_a_valid_recipe_that_differs_from_the_default():
+    assert recipes.VARIANTS["default"] == {}
+    fingerprints = {recipes.variant(name).fingerprint() for name in recipes.VARIANTS}
+    assert len(fingerprints) == len(recipes.VARIANTS)
+    assert recipes.variant("ema", seed=3) == DCGANRecipe(ema_decay=0.999, seed=3)
+    with pytest.raises(ValueError, match="Unknown recipe variant 'wgan'; choose one of"):
+        recipes.variant("wgan")
+
+
+@pytest.mark.parametrize("name", ["hinge_sn", "wgan_gp", "r1", "ema"])
+def test_build_dcgan_applies_the_variant(tiny_recipe, name):
+    recipe = tiny_recipe.replace(**recipes.VARIANTS[name])
+    gan = recipes.build_dcgan(recipe)
+    assert gan.loss_name == recipe.loss and gan.d_steps == recipe.d_steps
+    assert gan.gradient_penalty_weight == recipe.gradient_penalty_weight
+    assert gan.r1_weight == recipe.r1_weight
+    assert (gan.ema_generator is not None) == (recipe.ema_decay > 0)
+    has_spectral_norm = any(isinstance(layer, keras.layers.SpectralNormalization)
+                            for layer in gan.discriminator.layers)
+    assert has_spectral_norm == recipe.spectral_norm
