@@ -1,255 +1,334 @@
-"""Sample-quality numbers in a feature space the library trains itself (no download).
+"""Sample-quality figures of generated images, in a feature space trained here (no download).
 
-The features come from a small CNN classifier trained here on the real dataset; its
-penultimate layer plays the part that Inception-v3's pool layer plays in the usual FID.
+One call gives every figure: ``evaluate_images(images, "fashion_mnist")`` returns a dict
+with FID, KID, the classifier score, the class histogram and modes covered, precision and
+recall, and a diversity ratio. The feature space is the dataset's own small classifier
+(``ganlib.classifier``); the formulas are in ``ganlib.scores``. The real images' features
+are computed once per classifier, dataset, split, sample size and seed and kept in memory,
+so evaluating again (for example every few hundred training steps) is cheap.
 
-IMPORTANT: the numbers from this module are NOT Inception-FID figures. They cannot be
-compared with FID values in papers or from other tools, only with each other: the same
-dataset, the same cached classifier, and the same number of samples (the Fréchet distance
-of finite samples is biased, and the bias depends on the sample size).
+IMPORTANT: these are NOT Inception-FID (or Inception-Score, Inception-KID) figures. They
+cannot be compared with values in papers or from other tools, only with each other: the
+same dataset, the same cached classifier, and the same numbers of samples (FID and
+precision/recall depend on the sample sizes).
 
-References: Heusel et al. 2017, "GANs Trained by a Two Time-Scale Update Rule Converge to a
-Local Nash Equilibrium" (FID); Dowson & Landau 1982 (the Fréchet distance of Gaussians).
+The classifier functions and ``frechet_distance`` are also available here, as before.
 
-Used in: bench/score_samples.py.
+References: Heusel et al. 2017 (FID); Bińkowski et al. 2018 (KID); Salimans et al. 2016
+(Inception Score); Kynkäänniemi et al. 2019 (precision and recall).
+
+Used in: ganlib.monitor, bench/score_samples.py.
 """
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from ganlib import data
+from ganlib import data, scores
+from ganlib.classifier import (
+    FEATURES_LAYER,
+    classifier_features,
+    classifier_outputs,
+    classifier_probabilities,
+    feature_classifier,
+    train_feature_classifier,
+)
+from ganlib.scores import frechet_distance
 
 __all__ = [
+    "DEFAULT_METRICS",
     "FEATURES_LAYER",
+    "METRICS",
+    "RealReference",
     "classifier_features",
     "classifier_probabilities",
+    "evaluate_images",
     "feature_classifier",
     "frechet_distance",
+    "real_reference",
+    "scalar_figures",
     "train_feature_classifier",
 ]
 
-#: Name of the classifier layer whose output is used as features.
-FEATURES_LAYER = "features"
-_PREDICT_BATCH = 500
+#: Every metric ``evaluate_images`` knows, and the keys it adds to the result.
+METRICS = {
+    "fid": "fid: Fréchet distance of classifier features to the real images (0 is best)",
+    "kid": "kid, kid_std: unbiased kernel distance (MMD^2, cubic kernel), mean and spread",
+    "classifier_score": "classifier_score, classifier_score_std: exp(E KL(p(y|x) || p(y)))",
+    "modes": "modes_covered, num_classes, class_shares, class_tv_uniform, class_tv_real, "
+             "confidence: how the samples spread over the classes",
+    "precision_recall": "precision, recall: k-NN manifold estimate (1 is best)",
+    "diversity": "diversity: median k-NN distance among generated features / among real "
+                 "ones (about 1 for real data, near 0 when the generator repeats itself)",
+}
+DEFAULT_METRICS = tuple(METRICS)
+
+_REFERENCES = {}        # see real_reference
+_MAX_REFERENCES = 8
 
 
-# --------------------------------------------------------------------------- distance
-
-
-def _check_features(features, name: str) -> np.ndarray:
-    array = np.asarray(features)
-    if not (np.issubdtype(array.dtype, np.floating) or np.issubdtype(array.dtype, np.integer)):
-        raise TypeError(f"{name} must be a numeric array, got dtype {array.dtype}.")
-    if array.ndim != 2:
-        raise ValueError(f"{name} must have shape (N, feature_dim), got {array.shape}. "
-                         "Use classifier_features(classifier, images) to get such an array.")
-    if array.shape[0] < 2:
-        raise ValueError(f"{name} holds {array.shape[0]} sample(s); a covariance needs at "
-                         "least 2 (use thousands for a stable distance).")
-    array = array.astype(np.float64)
-    if not np.all(np.isfinite(array)):
-        raise ValueError(f"{name} contain NaN or Inf values.")
-    return array
-
-
-def _trace_sqrt_product(cov_a: np.ndarray, cov_b: np.ndarray) -> float:
-    """trace(sqrt(cov_a @ cov_b)) for symmetric positive semi-definite matrices.
-
-    Computed as the sum of square roots of the eigenvalues of the symmetric matrix
-    sqrt(A) B sqrt(A), which has the same eigenvalues as A B. This stays real and stable
-    for singular (rank-deficient) covariances, where a general matrix square root may not.
-    """
-    eigenvalues, eigenvectors = np.linalg.eigh(cov_a)
-    sqrt_a = (eigenvectors * np.sqrt(np.clip(eigenvalues, 0.0, None))) @ eigenvectors.T
-    middle = sqrt_a @ cov_b @ sqrt_a
-    middle = (middle + middle.T) / 2.0
-    return float(np.sqrt(np.clip(np.linalg.eigvalsh(middle), 0.0, None)).sum())
-
-
-def frechet_distance(features_a, features_b) -> float:
-    """Fréchet distance between Gaussians fitted to two feature sets (the formula of FID).
-
-    ``||mu_a - mu_b||^2 + trace(C_a + C_b - 2 sqrt(C_a C_b))``, computed in float64 with an
-    eigen-decomposition, so it is real and finite; round-off negatives are clamped to 0.
-
-    Args:
-        features_a, features_b: arrays of shape (N_a, D) and (N_b, D), N >= 2.
-
-    Returns:
-        The distance as a float >= 0 (squared units of the features).
-
-    Used in: bench/score_samples.py.
-    """
-    a = _check_features(features_a, "features_a")
-    b = _check_features(features_b, "features_b")
-    if a.shape[1] != b.shape[1]:
-        raise ValueError(f"features_a has {a.shape[1]} features per sample but features_b "
-                         f"has {b.shape[1]}; compute both with the same classifier.")
-    mean_a, mean_b = a.mean(axis=0), b.mean(axis=0)
-    cov_a = np.atleast_2d(np.cov(a, rowvar=False))
-    cov_b = np.atleast_2d(np.cov(b, rowvar=False))
-    distance = (float(np.sum((mean_a - mean_b) ** 2)) + float(np.trace(cov_a))
-                + float(np.trace(cov_b)) - 2.0 * _trace_sqrt_product(cov_a, cov_b))
-    return max(distance, 0.0)
-
-
-# --------------------------------------------------------------------------- classifier
-
-
-def _model_images(images, name: str = "images") -> np.ndarray:
-    """uint8 [0, 255] or float [-1, 1] images (N, H, W, C) -> float32 in [-1, 1]."""
-    array = np.asarray(images)
-    if array.dtype == np.uint8:
-        array = data.to_model_range(array)
-    elif not np.issubdtype(array.dtype, np.floating):
-        raise TypeError(f"{name} must be uint8 in [0, 255] or float in [-1, 1], "
-                        f"got dtype {array.dtype}.")
-    return data.check_model_images(array, name=name)
-
-
-def _check_for_classifier(classifier, images) -> np.ndarray:
-    import keras
-
-    if not isinstance(classifier, keras.Model):
-        raise TypeError(f"classifier must be a keras.Model from train_feature_classifier or "
-                        f"feature_classifier, got {type(classifier).__name__}.")
-    array = _model_images(images)
-    expected = tuple(classifier.input_shape[1:])
-    if tuple(array.shape[1:]) != expected:
-        raise ValueError(f"images have shape {tuple(array.shape[1:])} per image but the "
-                         f"classifier was trained on {expected}; score images of the "
-                         "dataset the classifier was trained on.")
-    return array
-
-
-def train_feature_classifier(images, labels, num_classes: int = 10, epochs: int = 5,
-                             batch_size: int = 128, seed: int = 0, verbose: int = 0):
-    """Train a small CNN classifier whose penultimate layer gives 128 features per image.
-
-    Conv(32) - pool - Conv(64) - pool - Dense(128, "features") - Dropout - Dense(softmax).
-    Weights, dropout and shuffling are seeded with ``seed``.
-
-    Args:
-        images: (N, H, W, C) uint8 in [0, 255] or float in [-1, 1].
-        labels: (N,) integer class indices in [0, num_classes).
-        num_classes: number of classes.
-        epochs, batch_size: training length and batch size.
-        seed: seeds the initial weights, dropout and the order of the batches.
-        verbose: passed to ``keras.Model.fit``.
-
-    Returns:
-        A compiled ``keras.Model`` mapping images to class probabilities.
-
-    Used in: ganlib.metrics.feature_classifier, tests/test_metrics.py.
-    """
-    import keras
-    from keras import layers
-
-    array = _model_images(images)
-    labels = np.asarray(labels)
-    if labels.shape != (len(array),) or not np.issubdtype(labels.dtype, np.integer):
-        raise ValueError(f"labels must be integers of shape ({len(array)},), got "
-                         f"{labels.dtype} {labels.shape}.")
-    for value, name in ((num_classes, "num_classes"), (epochs, "epochs"),
-                        (batch_size, "batch_size")):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
-            raise ValueError(f"{name} must be a positive integer, got {value!r}.")
-    if num_classes < 2 or labels.min() < 0 or labels.max() >= num_classes:
-        raise ValueError(f"labels must lie in [0, {num_classes}) with num_classes >= 2, got "
-                         f"values in [{labels.min()}, {labels.max()}].")
-
-    keras.utils.set_random_seed(seed)
-    inputs = keras.Input(array.shape[1:], name="image")
-    x = layers.Conv2D(32, 3, padding="same", activation="relu")(inputs)
-    x = layers.MaxPooling2D()(x)
-    x = layers.Conv2D(64, 3, padding="same", activation="relu")(x)
-    x = layers.MaxPooling2D()(x)
-    x = layers.Flatten()(x)
-    x = layers.Dense(128, activation="relu", name=FEATURES_LAYER)(x)
-    x = layers.Dropout(0.3, seed=seed)(x)
-    outputs = layers.Dense(num_classes, activation="softmax", name="probabilities")(x)
-    classifier = keras.Model(inputs, outputs, name="feature_classifier")
-    classifier.compile(optimizer=keras.optimizers.Adam(1e-3),
-                       loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    classifier.fit(array, labels.astype(np.int64), epochs=int(epochs),
-                   batch_size=int(batch_size), shuffle=True, verbose=verbose)
-    return classifier
-
-
-def _predict(model, images) -> np.ndarray:
-    outputs = [np.asarray(model(images[i:i + _PREDICT_BATCH], training=False))
-               for i in range(0, len(images), _PREDICT_BATCH)]
-    return np.concatenate(outputs).astype(np.float32)
-
-
-def classifier_features(classifier, images) -> np.ndarray:
-    """The classifier's penultimate-layer features (N, 128) of uint8 or [-1, 1] images.
-
-    Used in: bench/score_samples.py.
-    """
-    import keras
-
-    array = _check_for_classifier(classifier, images)
-    try:
-        layer = classifier.get_layer(FEATURES_LAYER)
-    except ValueError as exc:
-        raise ValueError(f"classifier has no layer named {FEATURES_LAYER!r}; build it with "
-                         "ganlib.metrics.train_feature_classifier.") from exc
-    extractor = keras.Model(classifier.input, layer.output)
-    return _predict(extractor, array)
-
-
-def classifier_probabilities(classifier, images) -> np.ndarray:
-    """The classifier's class probabilities (N, num_classes) of uint8 or [-1, 1] images.
-
-    Used in: bench/score_samples.py (confidence and class histogram of samples).
-    """
-    return _predict(classifier, _check_for_classifier(classifier, images))
-
-
-def feature_classifier(dataset_name: str, data_dir=None, *, epochs: int = 5, seed: int = 0,
-                       allow_download: bool = True):
-    """The feature classifier of a dataset: loaded from its cache, or trained and cached.
-
-    The cache is ``<data_dir>/classifiers/<dataset_name>.keras``; delete it to train again.
-    Training uses the dataset's train split (no fallback to another dataset: a classifier
-    cached under a name must really belong to that dataset) and prints its test accuracy.
-
-    Args:
-        dataset_name: a name from ``ganlib.data.DATASETS``.
-        data_dir: data folder; default ``ganlib.data.default_data_dir()``.
-        epochs, seed: training settings when no cached classifier exists.
-        allow_download: passed to ``ganlib.data.load_dataset``.
-
-    Used in: bench/score_samples.py.
-    """
-    import keras
-
-    if not isinstance(dataset_name, str) or dataset_name not in data.DATASETS:
-        raise ValueError(f"Unknown dataset {dataset_name!r}; choose one of "
+def _check_dataset(dataset) -> None:
+    if not isinstance(dataset, str) or dataset not in data.DATASETS:
+        raise ValueError(f"Unknown dataset {dataset!r}; choose one of "
                          f"{sorted(data.DATASETS)}.")
+
+
+# --------------------------------------------------------------------------- images
+
+
+def _detect_value_range(array: np.ndarray) -> tuple[float, float]:
+    if array.dtype == np.uint8:
+        return (0.0, 255.0)
+    if not np.issubdtype(array.dtype, np.floating):
+        raise TypeError(f"images have dtype {array.dtype}; pass uint8 in [0, 255] or floats "
+                        "in [0, 1] or [-1, 1], or say which range they use with "
+                        "value_range=(0, 255).")
+    low, high = float(array.min()), float(array.max())
+    if high > 1.0 + 1e-5 or low < -1.0 - 1e-5:
+        raise ValueError(f"float images have values in [{low:g}, {high:g}], which is neither "
+                         "[0, 1] nor [-1, 1]. If they are pixel values in [0, 255], pass "
+                         "value_range=(0, 255) or convert them to uint8.")
+    if low < 0.0:
+        return (-1.0, 1.0)
+    print(f"evaluate_images: float images with values in [{low:.3g}, {high:.3g}] are read "
+          "as [0, 1]; pass value_range=(-1, 1) if they are generator outputs in [-1, 1].",
+          flush=True)
+    return (0.0, 1.0)
+
+
+def _prepare_images(images, value_range, expected_shape, dataset: str):
+    """Images in any of the three ranges -> (float32 in [-1, 1], the range they were in)."""
+    array = np.asarray(images)
+    if array.dtype == bool or not (np.issubdtype(array.dtype, np.number)):
+        raise TypeError(f"images must be a numeric array, got dtype {array.dtype}.")
+    if array.ndim == 3 and expected_shape[-1] == 1:
+        array = array[..., None]    # grey images without a channel axis
+    if array.ndim != 4 or len(array) == 0:
+        raise ValueError(f"images must have shape (N, height, width, channels) with N >= 1, "
+                         f"got {array.shape}.")
+    finite = np.isfinite(array.reshape(len(array), -1)).all(axis=1)
+    if not finite.all():
+        raise ValueError(f"images contain NaN or Inf in {int((~finite).sum())} of "
+                         f"{len(array)} image(s) (first: index {int(np.argmin(finite))}); a "
+                         "generator that produces NaN has diverged, so fix training first.")
+    height, width, channels = expected_shape
+    if array.shape[-1] != channels:
+        raise ValueError(f"images have {array.shape[-1]} channel(s) but {dataset} images have "
+                         f"{channels}; generate {channels}-channel images, or convert them "
+                         f"with ganlib.data.resize_images(images, {tuple(expected_shape)}).")
+    if tuple(array.shape[1:3]) != (height, width):
+        raise ValueError(f"images are {array.shape[1]}x{array.shape[2]} but {dataset} images "
+                         f"(and its classifier) are {height}x{width}; generate images of that "
+                         f"size or resize with ganlib.data.resize_images(images, "
+                         f"{tuple(expected_shape)}).")
+    if value_range is None:
+        value_range = _detect_value_range(array)
+    else:
+        if np.ndim(value_range) != 1 or len(value_range) != 2:
+            raise ValueError(f"value_range must be (low, high), e.g. (0, 255), (0, 1) or "
+                             f"(-1, 1), got {value_range!r}.")
+        value_range = tuple(float(v) for v in value_range)
+        low, high = float(array.min()), float(array.max())
+        if not value_range[1] > value_range[0] or low < value_range[0] - 1e-5 \
+                or high > value_range[1] + 1e-5:
+            raise ValueError(f"images have values in [{low:g}, {high:g}], outside "
+                             f"value_range={value_range}; pass the range they really use "
+                             "((0, 255), (0, 1) or (-1, 1)) or leave value_range=None.")
+    return data.to_model_range(array, input_range=value_range), value_range
+
+
+# --------------------------------------------------------------------------- real reference
+
+
+@dataclass(frozen=True)
+class RealReference:
+    """Classifier outputs of a fixed set of real images, and figures derived from them."""
+
+    dataset: str
+    split: str
+    seed: int
+    features: np.ndarray
+    probabilities: np.ndarray
+    labels: np.ndarray
+    _memo: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def __len__(self) -> int:
+        return len(self.features)
+
+    def radii(self, k: int) -> np.ndarray:
+        """k-NN radii of the real features (computed once per k)."""
+        if ("radii", k) not in self._memo:
+            self._memo["radii", k] = scores.knn_radii(self.features, k)
+        return self._memo["radii", k]
+
+    def shares(self) -> np.ndarray:
+        """The class histogram of the real images by the classifier's arg-max."""
+        return scores.class_histogram(self.probabilities)
+
+
+def _fingerprint(classifier) -> str:
+    digest = hashlib.sha1()
+    for weights in classifier.get_weights():
+        digest.update(np.ascontiguousarray(weights).tobytes())
+    return digest.hexdigest()
+
+
+def real_reference(dataset: str, classifier=None, *, n_real: int = 10_000,
+                   split: str = "test", seed: int = 0, data_dir=None,
+                   allow_download: bool = True) -> RealReference:
+    """Features and probabilities of ``n_real`` real images, computed once and kept in memory.
+
+    The images are a seeded random subset of the split (all of it when ``n_real`` equals
+    its size). The memory cache is keyed by the classifier's weights, the dataset, split,
+    ``n_real``, ``seed`` and data folder, so a retrained classifier gets fresh features.
+
+    Used in: ganlib.metrics.evaluate_images, ganlib.monitor.
+    """
+    _check_dataset(dataset)
+    if isinstance(n_real, bool) or not isinstance(n_real, (int, np.integer)) or n_real < 1:
+        raise ValueError(f"n_real must be a positive whole number, got {n_real!r}.")
     data_dir = Path(data_dir) if data_dir is not None else data.default_data_dir()
-    path = data_dir / "classifiers" / f"{dataset_name}.keras"
-    if path.exists():
-        classifier = keras.models.load_model(path)
-        print(f"Feature classifier for {dataset_name}: loaded from {path}", flush=True)
-        return classifier
-    train = data.load_dataset(dataset_name, split="train", data_dir=data_dir,
-                              allow_download=allow_download, fallback=False)
-    print(f"Feature classifier for {dataset_name}: no cache at {path}; training on "
-          f"{len(train.images):,} images for {epochs} epochs ...", flush=True)
-    classifier = train_feature_classifier(train.images, train.labels,
-                                          num_classes=len(train.class_names),
-                                          epochs=epochs, seed=seed)
-    test = data.load_dataset(dataset_name, split="test", data_dir=data_dir,
+    if classifier is None:
+        classifier = feature_classifier(dataset, data_dir, allow_download=allow_download)
+    key = (_fingerprint(classifier), dataset, split, int(n_real), int(seed),
+           str(data_dir.resolve()))
+    if key in _REFERENCES:
+        return _REFERENCES[key]
+    real = data.load_dataset(dataset, split=split, data_dir=data_dir,
                              allow_download=allow_download, fallback=False, verbose=False)
-    predicted = classifier_probabilities(classifier, test.images).argmax(axis=1)
-    accuracy = float(np.mean(predicted == test.labels))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    classifier.save(path)
-    print(f"Feature classifier for {dataset_name}: trained (test accuracy {accuracy:.3f}) "
-          f"and cached in {path}", flush=True)
-    return classifier
+    if n_real > len(real.images):
+        raise ValueError(f"n_real={n_real} but the {split} split of {dataset} has "
+                         f"{len(real.images):,} images; pass n_real <= {len(real.images)}"
+                         + (" or split='train'." if split == "test" else "."))
+    indices = np.arange(len(real.images))
+    if n_real < len(indices):
+        indices = np.sort(np.random.default_rng(seed).choice(len(indices), n_real,
+                                                             replace=False))
+    features, probabilities = classifier_outputs(classifier, real.images[indices])
+    reference = RealReference(dataset=dataset, split=split, seed=int(seed), features=features,
+                              probabilities=probabilities, labels=real.labels[indices])
+    if len(_REFERENCES) >= _MAX_REFERENCES:
+        _REFERENCES.pop(next(iter(_REFERENCES)))
+    _REFERENCES[key] = reference
+    print(f"Real reference: {n_real:,} {dataset} {split} images from {real.source}.",
+          flush=True)
+    return reference
+
+
+# --------------------------------------------------------------------------- evaluation
+
+
+def _minimum_samples(k: int, score_splits: int) -> dict:
+    return {"fid": 2, "kid": 4, "classifier_score": score_splits, "modes": 1,
+            "precision_recall": k + 1, "diversity": k + 1}
+
+
+def _check_metric_names(metrics) -> tuple:
+    names = (metrics,) if isinstance(metrics, str) else tuple(metrics)
+    unknown = [name for name in names if name not in METRICS]
+    if unknown or not names:
+        raise ValueError(f"Unknown metric(s) {unknown or names!r}; choose from "
+                         f"{list(METRICS)}.")
+    return names
+
+
+def evaluate_images(images, dataset: str, metrics=DEFAULT_METRICS, *, n_real: int = 10_000,
+                    seed: int = 0, value_range=None, classifier=None, split: str = "test",
+                    data_dir=None, allow_download: bool = True, k: int = 3,
+                    kid_subsets: int = 100, kid_subset_size: int = 1000,
+                    score_splits: int = 10, min_share: float | None = None) -> dict:
+    """Score generated images against real ones of ``dataset``: one dict of figures.
+
+    Images may be uint8 in [0, 255], float in [0, 1] or float in [-1, 1] (detected from
+    dtype and values, or given as ``value_range``); all three give the same figures. Grey
+    images may lack the channel axis. NOT Inception figures: see the module docstring.
+
+    Args:
+        images: (N, H, W, C) generated images of the dataset's size and channels.
+        dataset: a name from ``ganlib.data.DATASETS``; picks the classifier and real images.
+        metrics: names from ``METRICS`` (default all): "fid", "kid", "classifier_score",
+            "modes", "precision_recall", "diversity".
+        n_real: real images to compare with (a seeded subset of ``split``). Use as many as
+            generated images: FID and precision/recall depend on both sample sizes.
+        seed: seeds the choice of real images and KID's subsets.
+        value_range: (low, high) of the images, e.g. (0, 255); default: detected.
+        classifier: a classifier from ``train_feature_classifier``; default: the dataset's
+            cached one (``feature_classifier``).
+        split, data_dir, allow_download: where the real images come from.
+        k: the neighbour defining the k-NN balls of precision/recall (3 in the paper)
+            and the k-NN distances of diversity.
+        kid_subsets, kid_subset_size: KID's rounds and samples per round.
+        score_splits: splits of the classifier score (at least one image per split).
+        min_share: share a class needs to count as covered (default a fifth of 1/classes).
+
+    Returns:
+        A dict: "dataset", "n_samples", "n_real", "value_range" and the keys that each
+        metric adds (see ``METRICS``).
+
+    Used in: ganlib.monitor, bench/score_samples.py.
+    """
+    names = _check_metric_names(metrics)
+    _check_dataset(dataset)
+    expected = (tuple(classifier.input_shape[1:]) if classifier is not None
+                else tuple(data.DATASETS[dataset]["shape"]))
+    array, value_range = _prepare_images(images, value_range, expected, dataset)
+    needed = _minimum_samples(k, score_splits)
+    for count, what, fix in ((len(array), f"{len(array)} image(s)", "generate more images"),
+                             (n_real, f"n_real={n_real}", "raise n_real")):
+        short = [name for name in names if count < needed[name]]
+        if short:
+            minimums = ", ".join(f"{name} {needed[name]}" for name in names)
+            raise ValueError(f"Too few samples: {what}, too few for {', '.join(short)}. "
+                             f"Samples needed per metric: {minimums}; {fix} or leave out "
+                             "those metrics (metrics=...). Use thousands for figures that "
+                             "can be compared.")
+
+    if classifier is None:
+        classifier = feature_classifier(dataset, data_dir, allow_download=allow_download)
+    reference = real_reference(dataset, classifier, n_real=n_real, split=split, seed=seed,
+                               data_dir=data_dir, allow_download=allow_download)
+    features, probabilities = classifier_outputs(classifier, array)
+    result = {"dataset": dataset, "n_samples": len(array), "n_real": len(reference),
+              "value_range": list(value_range)}
+    if "fid" in names:
+        result["fid"] = frechet_distance(reference.features, features)
+    if "kid" in names:
+        result["kid"], result["kid_std"] = scores.kernel_distance(
+            reference.features, features, num_subsets=kid_subsets,
+            subset_size=kid_subset_size, seed=seed)
+    if "classifier_score" in names:
+        result["classifier_score"], result["classifier_score_std"] = \
+            scores.classifier_score(probabilities, splits=score_splits)
+    if "modes" in names:
+        shares = scores.class_histogram(probabilities)
+        result.update(modes_covered=scores.modes_covered(shares, min_share),
+                      num_classes=len(shares), class_shares=[float(s) for s in shares],
+                      class_tv_uniform=scores.histogram_distance(shares),
+                      class_tv_real=scores.histogram_distance(shares, reference.shares()),
+                      confidence=float(probabilities.max(axis=1).mean()))
+    if "precision_recall" in names or "diversity" in names:
+        fake_radii = scores.knn_radii(features, k)
+    if "precision_recall" in names:
+        result["precision"], result["recall"] = scores.precision_recall(
+            reference.features, features, k=k, real_radii=reference.radii(k),
+            fake_radii=fake_radii)
+    if "diversity" in names:
+        result["diversity"] = float(np.median(fake_radii)
+                                    / max(np.median(reference.radii(k)), 1e-12))
+    return result
+
+
+def scalar_figures(result: dict) -> dict:
+    """The plain numbers of an ``evaluate_images`` result (no lists, strings or flags).
+
+    Suits a flat ``metrics.json``, a table row or ``tf.summary.scalar``.
+
+    Used in: ganlib.monitor, bench/score_samples.py.
+    """
+    return {key: float(value) for key, value in result.items()
+            if isinstance(value, (int, float, np.integer, np.floating))
+            and not isinstance(value, (bool, np.bool_))}
