@@ -5,6 +5,8 @@ where a reader can see it; downloads are switched off and the data folder is emp
 the notebooks also prove that they run offline on the bundled data.
 """
 
+import json
+import math
 import subprocess
 import sys
 from pathlib import Path
@@ -16,6 +18,8 @@ import pytest
 NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"
 NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb"))
 QUICK = {"QUICK": True, "ALLOW_DOWNLOAD": False}
+#: STEPS of notebooks/04_dcgan.ipynb when QUICK is True.
+QUICK_STEPS = 60
 
 #: Files each notebook must write into its OUTPUT_DIR in the quick setting.
 EXPECTED_FILES = {
@@ -87,6 +91,10 @@ def test_dcgan_notebook_says_which_dataset_it_fell_back_to(tmp_path):
     text = _stdout(executed)
     assert "NOTICE: fashion_mnist is not available" in text
     assert "restored model draws identical images: True" in text
+    written = json.loads((tmp_path / "out" / "metrics.json").read_text())
+    assert written["dataset"] == "digits" and written["steps"] == QUICK_STEPS
+    assert written["eval_samples"] == 200 and math.isfinite(written["fid"])
+    assert 0 <= written["precision"] <= 1 and 0 <= written["recall"] <= 1
 
 
 @pytest.mark.parametrize(("name", "value", "expected"), [
