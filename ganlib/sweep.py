@@ -76,6 +76,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ganlib import viz
+
 __all__ = ["DEFAULT_MAX_RUNS", "Run", "SweepError", "SweepPlan", "SweepResult", "SweepTable",
            "collect", "main", "notebook_parameters", "parse_grid_option", "parse_set_option",
            "parse_value", "plan_sweep", "plot_sweep", "run_sweep"]
@@ -648,14 +650,7 @@ class SweepTable:
                    "status", "run_seconds"]
         if any(row.get("error") for row in self.rows):
             columns.append("error")
-        cells = [[_cell(row.get(column)) for column in columns] for row in self.rows]
-        widths = [max([len(c), *(len(r[i]) for r in cells)]) for i, c in enumerate(columns)]
-
-        def line(values):
-            return "| " + " | ".join(v.ljust(w) for v, w in zip(values, widths,
-                                                                 strict=True)) + " |"
-
-        lines = [line(columns), line(["-" * w for w in widths]), *(line(r) for r in cells)]
+        lines = viz.markdown_table(self.rows, columns).split("\n")
         if constant:
             lines[:0] = [f"Same result in every ok run: {_format_assignments(constant)}", ""]
         return "\n".join(lines)
@@ -675,14 +670,6 @@ def _number(value) -> float | None:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
     return float(value) if math.isfinite(value) else None
-
-
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return f"{value:.4g}"
-    return str(value).replace("|", "\\|")
 
 
 def collect(out_dir, x: str | None = None, write: bool = True) -> SweepTable:

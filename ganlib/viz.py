@@ -16,8 +16,8 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-__all__ = ["figure_to_png", "image_grid", "plot_images", "plot_losses", "save_gif",
-           "training_figure"]
+__all__ = ["figure_to_png", "image_grid", "markdown_table", "plot_images", "plot_losses",
+           "save_gif", "training_figure"]
 
 _CURVES = (("d_loss", "discriminator loss"), ("g_loss", "generator loss"),
            ("real_score", "D(x) on real"), ("fake_score", "D(G(z)) on fakes"))
@@ -138,3 +138,31 @@ def save_gif(frames, path, seconds_per_frame=0.4, scale=2):
     pictures[0].save(path, save_all=True, append_images=pictures[1:], loop=0,
                      duration=int(seconds_per_frame * 1000))
     return path
+
+
+def _table_cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return str(value).replace("|", "\\|")
+
+
+def markdown_table(rows, columns) -> str:
+    """An aligned Markdown table of ``rows`` (dicts) in the order of ``columns``.
+
+    Floats are shown to 4 significant digits, missing values as empty cells. Display it
+    in a notebook with ``IPython.display.Markdown``; it also reads well as plain text.
+
+    Used in: notebooks/05_stability.ipynb, ganlib.sweep.
+    """
+    columns = list(columns)
+    cells = [[_table_cell(row.get(column)) for column in columns] for row in rows]
+    widths = [max([len(str(c)), *(len(r[i]) for r in cells)]) for i, c in enumerate(columns)]
+
+    def line(values):
+        return "| " + " | ".join(str(v).ljust(w) for v, w in zip(values, widths,
+                                                                  strict=True)) + " |"
+
+    return "\n".join([line(columns), line(["-" * w for w in widths]),
+                      *(line(r) for r in cells)])

@@ -130,3 +130,15 @@ def test_save_gif_with_no_frames_raises(tmp_path):
     with pytest.raises(ValueError, match="No frames"):
         viz.save_gif([], tmp_path / "empty.gif")
     assert not (tmp_path / "empty.gif").exists()
+
+
+def test_markdown_table_aligns_columns_and_formats_numbers():
+    rows = [{"recipe": "ema", "fid": 12.3456789, "modes": 10},
+            {"recipe": "a|b", "fid": None, "modes": 9}]
+    table = viz.markdown_table(rows, ["recipe", "fid", "modes"])
+    assert table.split("\n") == [
+        "| recipe | fid   | modes |",
+        "| ------ | ----- | ----- |",
+        "| ema    | 12.35 | 10    |",
+        "| a\\|b   |       | 9     |",
+    ]
