@@ -1,19 +1,25 @@
-"""Score saved samples with ganlib.metrics: classifier-feature FID, confidence, class coverage.
+"""Score saved samples with ganlib.metrics: FID, KID, classifier score, modes, precision/recall.
 
     python bench/score_samples.py outputs/bench/samples_default.npz [more.npz ...] \
-        --dataset fashion_mnist [--out-table outputs/bench/results.md]
+        --dataset fashion_mnist [--out-table outputs/bench/results.md] [--out-json r.json]
 
-Each file's ``images`` (uint8 (N, H, W) or (N, H, W, C), or floats in [-1, 1]) are scored
-against 10,000 real test images in the feature space of the dataset's own small classifier
-(``ganlib.metrics.feature_classifier``: loaded from data/classifiers/, or trained there on
-first use, a few minutes on a CPU):
+Each file's ``images`` (uint8 (N, H, W) or (N, H, W, C), or floats in [0, 1] or [-1, 1])
+are scored by ``ganlib.metrics.evaluate_images`` against 10,000 real test images, in the
+feature space of the dataset's own small classifier (``ganlib.classifier``: loaded from
+data/classifiers/, or trained there on first use, a few minutes on a CPU). NOT
+Inception figures: compare only rows of this script, same dataset, same number of samples
+(use 10,000, the default of train_budget.py).
 
-- FID (clf): Fréchet distance of classifier features to the real test images. NOT an
-  Inception-FID: compare it only with other rows of this script, same dataset, same number
-  of samples (use 10,000, the default of train_budget.py).
-- confidence: mean over samples of the classifier's largest class probability.
-- classes >= 2%: how many of the classes get at least 2% of the samples (the classifier's
-  arg-max); 10 of 10 means no class is missing, fewer points at mode collapse.
+- FID: Fréchet distance of classifier features to the real test images (lower is better).
+- KID: unbiased kernel distance (cubic polynomial kernel), mean ± spread over 100 rounds
+  of 1,000 samples; about 0 for real images, and unlike FID not biased by the sample size.
+- score: the classifier score (Inception-Score formula), 1 to 10 for 10 classes.
+- modes: classes that get at least 2% of the samples (the classifier's arg-max); fewer than
+  10 of 10 points at mode collapse. TV: total variation of the class histogram from the
+  real one.
+- precision / recall: share of samples inside the real data's k-NN manifold / of real
+  images inside the samples' manifold (k = 3, Kynkäänniemi et al. 2019).
+- diversity: median k-NN distance among the samples / among real images (1 for real data).
 
 A reference row scores 10,000 real train images the same way: the floor a generator can hope
 for with this classifier.
@@ -22,6 +28,7 @@ for with this classifier.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
@@ -29,21 +36,20 @@ import numpy as np
 
 from ganlib import data, metrics
 
-COVERAGE_SHARE = 0.02
+#: Published Inception-FID figures (Lucic et al. 2018, "Are GANs Created Equal?", best FID
+#: per model), printed beside the table as an anchor in ANOTHER feature space.
+PUBLISHED_ANCHORS = {
+    "fashion_mnist": "Lucic et al. 2018 best Inception-FID on Fashion-MNIST: about 21.5 "
+                     "(WGAN) to 30.7 (LSGAN)",
+    "mnist": "Lucic et al. 2018 best Inception-FID on MNIST: about 6.7 to 9.8",
+}
 
-
-def score(classifier, real_features, images, num_classes):
-    """Return (fid, confidence, covered classes, class shares) for one set of images."""
-    features = metrics.classifier_features(classifier, images)
-    probabilities = metrics.classifier_probabilities(classifier, images)
-    shares = np.bincount(probabilities.argmax(axis=1), minlength=num_classes) / len(images)
-    return (metrics.frechet_distance(real_features, features),
-            float(probabilities.max(axis=1).mean()),
-            int(np.sum(shares >= COVERAGE_SHARE)), shares)
+HEADER = ("| samples | N | FID | KID | score | modes | TV to real | precision | recall "
+          "| diversity | from |")
 
 
 def load_samples(path: Path, dataset: str):
-    """The ``images`` of a .npz file with a channel axis, and a note on where they came from."""
+    """The ``images`` of a .npz file, and a note on where they came from."""
     with np.load(path) as arrays:
         if "images" not in arrays:
             raise ValueError(f"{path} has no 'images' array (it has {sorted(arrays)}); "
@@ -61,12 +67,19 @@ def load_samples(path: Path, dataset: str):
         parts.append(f"{meta['train_seconds']:.0f} s")
     if "images_per_second" in meta:
         parts.append(f"{meta['images_per_second']:.0f} img/s")
-    note = ", ".join(parts)
     if saved_dataset is not None and saved_dataset != dataset:
         print(f"WARNING: {path} was trained on {saved_dataset!r}, scored against {dataset!r}.")
-    if images.ndim == 3:
-        images = images[..., None]
-    return images, note
+    return images, ", ".join(parts)
+
+
+def table_row(name: str, result: dict, note: str) -> str:
+    """One markdown row of the table from an ``evaluate_images`` result."""
+    return (f"| {name} | {result['n_samples']:,} | {result['fid']:.2f} | "
+            f"{result['kid']:.4f} ± {result['kid_std']:.4f} | "
+            f"{result['classifier_score']:.2f} | "
+            f"{result['modes_covered']}/{result['num_classes']} | "
+            f"{result['class_tv_real']:.3f} | {result['precision']:.3f} | "
+            f"{result['recall']:.3f} | {result['diversity']:.2f} | {note} |")
 
 
 def main(argv=None):
@@ -81,47 +94,52 @@ def main(argv=None):
                         help="skip the reference row of real train images")
     parser.add_argument("--out-table", type=Path, default=None,
                         help="also write the table (markdown) to this file")
+    parser.add_argument("--out-json", type=Path, default=None,
+                        help="also write every figure of every file (JSON) to this file")
     args = parser.parse_args(argv)
 
     try:
         classifier = metrics.feature_classifier(args.dataset, data_dir=args.data_dir)
-        real = data.load_dataset(args.dataset, split="test", data_dir=args.data_dir,
-                                 fallback=False, limit=args.num_real)
+        real = metrics.real_reference(args.dataset, classifier, n_real=args.num_real,
+                                      data_dir=args.data_dir)
     except data.DatasetUnavailableError as exc:
         print(f"ERROR: {exc}", file=sys.stderr)
         return 2
-    num_classes = len(real.class_names)
-    real_features = metrics.classifier_features(classifier, real.images)
 
-    rows = []
+    def evaluate(images):
+        return metrics.evaluate_images(images, args.dataset, n_real=args.num_real,
+                                       classifier=classifier, data_dir=args.data_dir)
+
+    rows, results = [], {}
     if not args.no_reference:
         train = data.load_dataset(args.dataset, split="train", data_dir=args.data_dir,
                                   fallback=False, limit=args.num_real, verbose=False)
-        rows.append((f"real {args.dataset} train images (reference)", len(train.images),
-                     *score(classifier, real_features, train.images, num_classes), ""))
+        name = f"real {args.dataset} train images (reference)"
+        results[name] = evaluate(train.images)
+        rows.append(table_row(name, results[name], ""))
     for path in args.files:
-        images, note = load_samples(path, real.name)
-        if len(images) != len(real.images):
-            print(f"NOTE: {path} holds {len(images):,} images, the real set "
-                  f"{len(real.images):,}; FID values of different sample sizes are not "
-                  "comparable.")
-        rows.append((str(path), len(images),
-                     *score(classifier, real_features, images, num_classes), note))
+        images, note = load_samples(path, args.dataset)
+        if len(images) != len(real):
+            print(f"NOTE: {path} holds {len(images):,} images, the real set {len(real):,}; "
+                  "FID and precision/recall of different sample sizes are not comparable.")
+        results[str(path)] = {**evaluate(images), "from": note}
+        rows.append(table_row(str(path), results[str(path)], note))
 
-    header = ("| samples | N | FID (clf) | confidence | classes >= 2% | smallest class share "
-              "| from |")
-    lines = [header, "|---|---:|---:|---:|---:|---:|---|"]
-    for name, n, fid, confidence, covered, shares, note in rows:
-        lines.append(f"| {name} | {n:,} | {fid:.2f} | {confidence:.3f} | "
-                     f"{covered}/{num_classes} | {shares.min():.1%} | {note} |")
-    table = "\n".join(lines)
-    print(f"\nClassifier-feature FID against {len(real.images):,} real {real.name} test "
-          "images (NOT Inception-FID; compare only rows of this script).\n")
+    table = "\n".join([HEADER, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|", *rows])
+    print(f"\nClassifier-feature metrics against {len(real):,} real {args.dataset} test "
+          "images (NOT Inception figures; compare only rows of this script).\n")
     print(table)
+    if args.dataset in PUBLISHED_ANCHORS:
+        print(f"\nPublished anchor, a DIFFERENT feature space (Inception-v3), not comparable "
+              f"with the table: {PUBLISHED_ANCHORS[args.dataset]}.")
     if args.out_table:
         args.out_table.parent.mkdir(parents=True, exist_ok=True)
         args.out_table.write_text(table + "\n")
         print(f"\nTable written to {args.out_table}")
+    if args.out_json:
+        args.out_json.parent.mkdir(parents=True, exist_ok=True)
+        args.out_json.write_text(json.dumps(results, indent=1))
+        print(f"Figures written to {args.out_json}")
     return 0
 
 
