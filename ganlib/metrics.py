@@ -273,6 +273,10 @@ def evaluate_images(images, dataset: str, metrics=DEFAULT_METRICS, *, n_real: in
     """
     names = _check_metric_names(metrics)
     _check_dataset(dataset)
+    for value, name in ((n_real, "n_real"), (k, "k"), (score_splits, "score_splits"),
+                        (kid_subsets, "kid_subsets"), (kid_subset_size, "kid_subset_size")):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+            raise ValueError(f"{name} must be a positive whole number, got {value!r}.")
     expected = (tuple(classifier.input_shape[1:]) if classifier is not None
                 else tuple(data.DATASETS[dataset]["shape"]))
     array, value_range = _prepare_images(images, value_range, expected, dataset)

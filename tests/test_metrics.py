@@ -233,6 +233,15 @@ def test_too_few_samples_say_how_many_each_metric_needs(evaluate, unseen):
         evaluate(unseen[0], n_real=3, metrics=("fid", "precision_recall"))
 
 
+@pytest.mark.parametrize("setting", [{"n_real": None}, {"n_real": 0}, {"k": 0},
+                                     {"score_splits": 2.5}, {"kid_subsets": True}])
+def test_bad_settings_are_refused_before_any_work(unseen, setting):
+    name, value = next(iter(setting.items()))
+    with pytest.raises(ValueError, match=f"{name} must be a positive whole number, got "
+                                         f"{value!r}"):
+        metrics.evaluate_images(unseen[0], "digits", **setting)  # no classifier is loaded
+
+
 def test_a_real_set_larger_than_the_split_is_refused(evaluate, unseen):
     with pytest.raises(ValueError, match="n_real=500 but the test split of digits has 297 "
                                          "images; pass n_real <= 297 or split='train'"):
