@@ -16,8 +16,8 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-__all__ = ["figure_to_png", "image_grid", "markdown_table", "plot_images", "plot_losses",
-           "save_gif", "training_figure"]
+__all__ = ["compare_grids", "figure_to_png", "image_grid", "markdown_table", "plot_curves",
+           "plot_images", "plot_losses", "save_gif", "training_figure"]
 
 _CURVES = (("d_loss", "discriminator loss"), ("g_loss", "generator loss"),
            ("real_score", "D(x) on real"), ("fake_score", "D(G(z)) on fakes"))
@@ -118,6 +118,55 @@ def plot_losses(history, title="Training curves") -> Figure:
     axis = figure.subplots()
     _draw_curves(axis, history)
     axis.set_title(title)
+    figure.tight_layout()
+    return figure
+
+
+def compare_grids(named_images, ncols=4, title="") -> Figure:
+    """One sample grid per name, side by side: ``{"ema": images, ...}`` (images as for
+    ``image_grid``), ``ncols`` grids per row.
+
+    Used in: notebooks/05_stability.ipynb.
+    """
+    if not named_images:
+        raise ValueError("named_images is empty: pass {name: images}.")
+    ncols = min(int(ncols), len(named_images))
+    nrows = math.ceil(len(named_images) / ncols)
+    figure = Figure(figsize=(3.1 * ncols, 3.3 * nrows + (0.4 if title else 0)))
+    axes = np.atleast_1d(figure.subplots(nrows, ncols)).ravel()
+    for axis in axes:
+        axis.axis("off")
+    for axis, (name, images) in zip(axes, named_images.items(), strict=False):
+        _show_grid(axis, image_grid(images), name)
+    if title:
+        figure.suptitle(title)
+    figure.tight_layout()
+    return figure
+
+
+def plot_curves(named_records, key, title="", ylabel=None) -> Figure:
+    """One line per name of ``record[key]`` against ``record["step"]``.
+
+    ``named_records``: ``{name: [record, ...]}``, e.g. the ``records`` of several
+    ``ganlib.monitor.MetricsMonitor`` runs; records without a finite ``key`` are skipped.
+
+    Used in: notebooks/05_stability.ipynb.
+    """
+    figure = Figure(figsize=(7, 3.8))
+    axis = figure.subplots()
+    for name, records in named_records.items():
+        points = [(r["step"], r[key]) for r in records
+                  if isinstance(r.get(key), (int, float)) and math.isfinite(r[key])]
+        if points:
+            steps, values = zip(*points, strict=True)
+            axis.plot(steps, values, marker="o", markersize=3, label=name)
+    axis.set_xlabel("generator step")
+    axis.set_ylabel(ylabel or key)
+    axis.grid(alpha=0.3)
+    if axis.lines:
+        axis.legend(fontsize="small", ncols=2)
+    if title:
+        axis.set_title(title)
     figure.tight_layout()
     return figure
 

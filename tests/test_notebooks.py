@@ -31,6 +31,8 @@ EXPECTED_FILES = {
     "03_gan_playground_2d": ["ring8_real.png", "vanilla.png", "remedy.png", "panel.png"],
     "04_dcgan": ["real_images.png", "training.png", "progress.gif", "final_samples.png",
                  "losses.png"],
+    "05_stability": ["samples_by_recipe.png", "fid_curves.png"],
+    "06_evaluation": ["sample_size_bias.png", "nearest_neighbours.png"],
 }
 
 #: Notebooks that deliberately load no image dataset (pure mathematics on known densities).

@@ -142,3 +142,24 @@ def test_markdown_table_aligns_columns_and_formats_numbers():
         "| ema    | 12.35 | 10    |",
         "| a\\|b   |       | 9     |",
     ]
+
+
+def test_compare_grids_draws_one_titled_panel_per_name():
+    rng = np.random.default_rng(0)
+    named = {name: rng.uniform(-1, 1, (4, 8, 8, 1)) for name in ("a", "b", "c")}
+    figure = viz.compare_grids(named, ncols=2, title="t")
+    titles = [axis.get_title() for axis in figure.axes]
+    assert titles == ["a", "b", "c", ""]  # the fourth panel is empty and hidden
+    assert figure.axes[0].images[0].get_array().shape == (17, 17)
+    with pytest.raises(ValueError, match="named_images is empty"):
+        viz.compare_grids({})
+
+
+def test_plot_curves_skips_missing_values():
+    records = {"ema": [{"step": 0, "fid": 50.0}, {"step": 10, "fid": float("nan")},
+                       {"step": 20, "fid": 30.0}],
+               "none": [{"step": 0}]}
+    figure = viz.plot_curves(records, "fid", title="FID")
+    (line,) = figure.axes[0].lines
+    np.testing.assert_array_equal(line.get_xdata(), [0, 20])
+    np.testing.assert_array_equal(line.get_ydata(), [50.0, 30.0])
