@@ -17,7 +17,7 @@ import time
 import ipywidgets as widgets
 import numpy as np
 
-from ganlib import callbacks, data, recipes, training
+from ganlib import callbacks, data, losses, monitor, recipes, training
 
 __all__ = ["BackgroundTask", "TrainingPanel", "status_html"]
 
@@ -98,12 +98,22 @@ class TrainingPanel:
         refresh_every: steps between two refreshes of the sample grid.
         checkpoint_dir: where training checkpoints go; Start clears nothing there but
             writes a fresh sub-folder per run, so earlier runs are never overwritten.
+        metrics_every: steps between two evaluations by ``ganlib.monitor.MetricsMonitor``
+            (FID, modes, precision/recall, D accuracy) shown under the grid, with its
+            collapse and divergence warnings in red; 0 switches them off. The first
+            evaluation on a dataset trains its feature classifier if none is cached.
         allow_download: passed to ``ganlib.data.load_dataset``.
     """
 
     def __init__(self, recipe=None, data_limit=None, refresh_every=50, checkpoint_dir=None,
-                 allow_download=True):
+                 allow_download=True, metrics_every=500):
         self.recipe = recipe or recipes.DCGANRecipe()
+        if isinstance(metrics_every, bool) or not isinstance(metrics_every, int) \
+                or metrics_every < 0:
+            raise ValueError(f"metrics_every must be a whole number >= 0 (0: off), got "
+                             f"{metrics_every!r}.")
+        self.metrics_every = metrics_every
+        self.monitor = None
         self.data_limit = data_limit
         self.refresh_every = int(refresh_every)
         self.checkpoint_dir = checkpoint_dir
@@ -134,6 +144,9 @@ class TrainingPanel:
             "latent_dim": number(widgets.IntText, r.latent_dim, "latent size"),
             "width": number(widgets.IntText, r.width, "model width"),
             "steps": number(widgets.IntText, r.steps, "steps"),
+            "loss": widgets.Dropdown(options=sorted(losses.LOSSES), value=r.loss,
+                                     description="loss", style=style, layout=layout),
+            "ema_decay": number(widgets.FloatText, r.ema_decay, "EMA of G (0: off)"),
         }
         self.start_button = widgets.Button(description="Start", button_style="success",
                                            icon="play", tooltip="Build a new GAN and train it")
@@ -150,11 +163,13 @@ class TrainingPanel:
         self.progress = widgets.IntProgress(value=0, min=0, max=1, description="progress")
         self.progress_label = widgets.Label(value="")
         self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="760px"))
+        self.health = widgets.HTML(value="")
         controls = widgets.VBox(list(self.inputs.values()) + [
             widgets.HBox([self.start_button, self.stop_button, self.resume_button])])
         self.widget = widgets.VBox([
             widgets.HBox([controls, self.image]),
             widgets.HBox([self.progress, self.progress_label]),
+            self.health,
             self.status,
         ])
         self._set_running(False)
@@ -222,7 +237,8 @@ class TrainingPanel:
         recipe = self.read_recipe()
         if recipe is None:
             return
-        structural = [name for name in ("dataset", "batch_size", "latent_dim", "width", "beta1")
+        structural = [name for name in ("dataset", "batch_size", "latent_dim", "width", "beta1",
+                                        "loss", "ema_decay")
                       if getattr(recipe, name) != getattr(self.recipe, name)]
         if structural:
             self._say(f"Resume keeps the model: {', '.join(structural)} changed, press Start "
@@ -260,6 +276,14 @@ class TrainingPanel:
         if self.checkpoint_dir is not None:
             checkpoint_dir = f"{self.checkpoint_dir}/panel_run_{self.run_number}"
         steps_per_epoch = max(1, min(self.refresh_every * 2, target_steps))
+        watchers = []
+        if self.metrics_every:
+            if self.monitor is None or self.monitor.model is not self.gan:
+                self.monitor = monitor.MetricsMonitor(
+                    self.image_data.name, every_n_steps=self.metrics_every,
+                    n_samples=256, seed=recipe.seed, evaluate_at_start=False,
+                    verbose=False, on_record=self._show_health)
+            watchers.append(self.monitor)
 
         def work():
             self.last_error = None
@@ -267,8 +291,9 @@ class TrainingPanel:
                 training.train_gan(self.gan, dataset, target_steps,
                                    steps_per_epoch=steps_per_epoch,
                                    checkpoint_dir=checkpoint_dir,
-                                   callbacks=[guard, progress, live, callbacks.StopOnEvent(
-                                       self._stop_event)], verbose=0)
+                                   callbacks=[guard, progress, live, *watchers,
+                                              callbacks.StopOnEvent(self._stop_event)],
+                                   verbose=0)
             except Exception as exc:  # shown in the panel; the thread must not die silently
                 self.last_error = exc
                 self._say(f"Training failed: {type(exc).__name__}: {exc}", error=True)
@@ -290,3 +315,9 @@ class TrainingPanel:
 
     def _show_frame(self, png):
         self.image.value = png
+
+    def _show_health(self, record):
+        lines = [html.escape(self.monitor.summary(record))]
+        lines += [status_html(f"WARNING: {text}", error=True)
+                  for text in record.get("warnings", [])]
+        self.health.value = "<br>".join(lines)

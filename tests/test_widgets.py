@@ -8,7 +8,7 @@ from ganlib.widgets import TrainingPanel
 @pytest.fixture
 def panel(tiny_recipe, tmp_path):
     return TrainingPanel(tiny_recipe.replace(steps=6), refresh_every=2,
-                         checkpoint_dir=tmp_path, allow_download=False)
+                         checkpoint_dir=tmp_path, allow_download=False, metrics_every=0)
 
 
 def test_invalid_value_is_refused_in_the_panel(panel):
@@ -54,3 +54,29 @@ def test_resume_refuses_structural_changes_and_nothing_to_resume(panel):
     panel.inputs["width"].value = 16
     panel.resume_button.click()
     assert "width changed" in panel.status.value and not panel.running
+
+
+def test_panel_shows_the_monitor_metrics_while_training(tiny_recipe, tmp_path):
+    panel = TrainingPanel(tiny_recipe.replace(steps=6), refresh_every=2,
+                          checkpoint_dir=tmp_path, allow_download=False, metrics_every=3)
+    assert panel.health.value == ""
+    panel.start_button.click()
+    panel.wait(timeout=600)
+    assert panel.last_error is None, panel.status.value
+    assert [record["step"] for record in panel.monitor.records] == [3, 6]
+    assert "step 6" in panel.health.value and "FID" in panel.health.value
+
+
+def test_loss_and_ema_are_chosen_in_the_panel_and_checked(panel):
+    panel.inputs["loss"].value = "hinge"
+    panel.inputs["ema_decay"].value = 0.99
+    assert panel.read_recipe().loss == "hinge" and panel.read_recipe().ema_decay == 0.99
+    panel.inputs["ema_decay"].value = 1.5
+    panel.start_button.click()
+    assert panel.gan is None and "EMA_DECAY" in panel.status.value
+
+
+@pytest.mark.parametrize("every", [-1, 2.5, True])
+def test_metrics_every_must_be_a_whole_number(tiny_recipe, every):
+    with pytest.raises(ValueError, match="metrics_every must be a whole number >= 0"):
+        TrainingPanel(tiny_recipe, metrics_every=every)
