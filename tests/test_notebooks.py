@@ -141,3 +141,16 @@ def test_notebook_passes_nbval_in_quick_setting(notebook, tmp_path):
     assert "passed" in result.stdout
     if notebook.stem == "04_dcgan":
         assert checked == 5
+
+
+def test_a_sweep_over_the_dcgan_notebook_collects_its_metrics(tmp_path):
+    """ganlib.sweep runs notebook 04 and finds the metrics.json it writes."""
+    from ganlib import sweep
+
+    result = sweep.run_sweep(NOTEBOOK_DIR / "04_dcgan.ipynb", {"LOSS": ["hinge"]},
+                             fixed=QUICK, out_dir=tmp_path / "sweep", kernel_name="python3")
+    assert result.ok, result.failed
+    (row,) = result.table.rows
+    assert row["LOSS"] == "hinge" and row["status"] == "ok"
+    assert row["steps"] == QUICK_STEPS and math.isfinite(row["fid"])
+    assert (tmp_path / "sweep" / "results.md").exists()
