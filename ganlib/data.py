@@ -31,6 +31,7 @@ __all__ = [
     "DATASETS",
     "DatasetUnavailableError",
     "ImageData",
+    "check_labels",
     "check_model_images",
     "default_data_dir",
     "load_dataset",
@@ -174,6 +175,39 @@ def check_model_images(images, name: str = "images") -> np.ndarray:
             "Scale them with ganlib.data.to_model_range(images, input_range=(0, 255))."
         )
     return array
+
+
+def check_labels(labels, num_classes=None, n=None, name: str = "labels") -> np.ndarray:
+    """Return class labels as int64 (N,) after checking dtype, shape and range.
+
+    Args:
+        labels: one whole-number class index per image, 0 to ``num_classes - 1``.
+        num_classes: when given, every label must be below it.
+        n: when given, the number of labels expected (one per image).
+
+    Raises a TypeError (floats, strings, booleans) or ValueError (shape, range) that names
+    the problem and the fix.
+    """
+    array = np.asarray(labels)
+    if array.dtype == bool or not np.issubdtype(array.dtype, np.integer):
+        raise TypeError(
+            f"{name} must be whole-number class indices (an integer array), got dtype "
+            f"{array.dtype}. Class indices stored as floats: use labels.astype(int)."
+        )
+    expected = f"({n},)" if n is not None else "(N,)"
+    if array.ndim != 1 or (n is not None and len(array) != n):
+        hint = " One-hot labels: use labels.argmax(axis=1)." if array.ndim == 2 else ""
+        raise ValueError(f"{name} must have shape {expected}, one class index per image, "
+                         f"got {array.shape}.{hint}")
+    if num_classes is not None and array.size:
+        low, high = int(array.min()), int(array.max())
+        if low < 0 or high >= num_classes:
+            raise ValueError(
+                f"{name} must lie in 0..{num_classes - 1} for {num_classes} classes, got "
+                f"values from {low} to {high}. Check that the model was built for the "
+                "dataset's number of classes."
+            )
+    return array.astype(np.int64)
 
 
 def resize_images(images, image_shape) -> np.ndarray:
@@ -451,11 +485,13 @@ def load_dataset(name: str, *, split: str = "train", image_shape=None, data_dir=
 
 
 def make_dataset(images, batch_size: int, *, labels=None, shuffle: bool = True,
-                 repeat: bool = True, seed: int = 0):
+                 repeat: bool = True, seed: int = 0, num_classes=None):
     """A ``tf.data`` pipeline over images in [-1, 1]: shuffle, repeat, batch, prefetch.
 
     Batches always have exactly ``batch_size`` images (the remainder is dropped), which
-    keeps the training step's shapes fixed. With ``labels`` each element is (images, labels).
+    keeps the training step's shapes fixed. With ``labels`` (whole-number class indices,
+    checked by ``check_labels``, below ``num_classes`` when given) each element is
+    (images, labels), the batches a conditional GAN trains on.
     """
     import tensorflow as tf
 
@@ -468,10 +504,7 @@ def make_dataset(images, batch_size: int, *, labels=None, shuffle: bool = True,
                          "use a smaller batch or repeat=True.")
     tensors = array
     if labels is not None:
-        labels = np.asarray(labels)
-        if labels.shape != (len(array),):
-            raise ValueError(f"labels must have shape ({len(array)},), got {labels.shape}.")
-        tensors = (array, labels.astype(np.int64))
+        tensors = (array, check_labels(labels, num_classes, n=len(array)))
     dataset = tf.data.Dataset.from_tensor_slices(tensors)
     if shuffle:
         dataset = dataset.shuffle(min(len(array), 60_000), seed=seed,

@@ -16,8 +16,9 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-__all__ = ["compare_grids", "figure_to_png", "image_grid", "markdown_table", "plot_curves",
-           "plot_images", "plot_losses", "save_gif", "training_figure"]
+__all__ = ["compare_grids", "figure_to_png", "image_grid", "markdown_table",
+           "plot_confusion_matrix", "plot_curves", "plot_image_rows", "plot_images",
+           "plot_losses", "save_gif", "training_figure"]
 
 _CURVES = (("d_loss", "discriminator loss"), ("g_loss", "generator loss"),
            ("real_score", "D(x) on real"), ("fake_score", "D(G(z)) on fakes"))
@@ -167,6 +168,70 @@ def plot_curves(named_records, key, title="", ylabel=None) -> Figure:
         axis.legend(fontsize="small", ncols=2)
     if title:
         axis.set_title(title)
+    figure.tight_layout()
+    return figure
+
+
+def plot_image_rows(images, row_names, title="", column_names=()) -> Figure:
+    """Images (rows * columns, H, W, C), row by row, with a name left of each row.
+
+    ``len(row_names)`` sets the number of rows; ``column_names`` (optional) go on top.
+    Used for class-conditional grids (one row per class) and interpolations.
+
+    Used in: notebooks/07_conditional.ipynb.
+    """
+    array = np.asarray(images)
+    nrows = len(row_names)
+    if nrows == 0 or len(array) == 0 or len(array) % nrows:
+        raise ValueError(f"{len(array)} images cannot be cut into {nrows} equal rows; pass "
+                         "one name per row and rows * columns images.")
+    ncols = len(array) // nrows
+    if column_names and len(column_names) != ncols:
+        raise ValueError(f"column_names has {len(column_names)} names for {ncols} columns.")
+    figure = Figure(figsize=(0.9 * ncols + 1.4, 0.9 * nrows + (0.5 if title else 0.1)))
+    axes = np.asarray(figure.subplots(nrows, ncols, squeeze=False))
+    for index, axis in enumerate(axes.ravel()):
+        row, col = divmod(index, ncols)
+        _show_grid(axis, image_grid(array[index:index + 1], padding=0),
+                   str(column_names[col]) if column_names and row == 0 else "")
+        axis.title.set_fontsize(8)
+        if col == 0:
+            axis.text(-0.1, 0.5, str(row_names[row]), transform=axis.transAxes, ha="right",
+                      va="center", fontsize=9)
+    if title:
+        figure.suptitle(title)
+    figure.subplots_adjust(left=1.3 / (0.9 * ncols + 1.4), right=0.99, wspace=0.05,
+                           hspace=0.05 if not column_names else 0.25,
+                           top=0.9 if title else 0.98, bottom=0.01)
+    return figure
+
+
+def plot_confusion_matrix(confusion, class_names, title="") -> Figure:
+    """A confusion matrix (rows: true or requested class, columns: predicted) as a heat
+    map of row shares, with the share written in each cell.
+
+    Used in: notebooks/07_conditional.ipynb.
+    """
+    counts = np.asarray(confusion, np.float64)
+    n = len(class_names)
+    if counts.shape != (n, n):
+        raise ValueError(f"confusion must be {n} x {n} for {n} class names, got "
+                         f"{counts.shape}.")
+    shares = counts / np.maximum(counts.sum(axis=1, keepdims=True), 1)
+    figure = Figure(figsize=(0.55 * n + 2.5, 0.5 * n + 1.6))
+    axis = figure.subplots()
+    picture = axis.imshow(shares, cmap="Blues", vmin=0, vmax=1)
+    for (row, col), share in np.ndenumerate(shares):
+        if counts[row].sum() and share >= 0.005:
+            axis.text(col, row, f"{share:.0%}".replace("%", ""), ha="center", va="center",
+                      fontsize=7, color="white" if share > 0.6 else "black")
+    axis.set_xticks(range(n), [str(c) for c in class_names], rotation=60, ha="right",
+                    fontsize=8)
+    axis.set_yticks(range(n), [str(c) for c in class_names], fontsize=8)
+    axis.set_xlabel("predicted class")
+    axis.set_ylabel("requested class")
+    figure.colorbar(picture, ax=axis, fraction=0.046, label="share of the row")
+    axis.set_title(title or "Confusion matrix (numbers: % of the row)")
     figure.tight_layout()
     return figure
 

@@ -475,3 +475,14 @@ def test_resize_images_changes_the_size_and_keeps_constants():
 def test_resize_images_refuses_two_channels():
     with pytest.raises(ValueError, match="1 or 3 channels"):
         data.resize_images(np.zeros((1, 8, 8, 1), np.float32), (8, 8, 2))
+
+
+def test_check_labels_returns_int64_and_names_each_problem():
+    np.testing.assert_array_equal(data.check_labels(np.array([0, 2], np.uint8), 3), [0, 2])
+    assert data.check_labels([1, 2]).dtype == np.int64
+    with pytest.raises(TypeError, match="dtype float64.*astype\\(int\\)"):
+        data.check_labels([0.0, 1.0])
+    with pytest.raises(ValueError, match=r"shape \(3,\).*got \(2,\)"):
+        data.check_labels([0, 1], n=3)
+    with pytest.raises(ValueError, match="0..2 for 3 classes, got values from 0 to 3"):
+        data.check_labels([0, 3], num_classes=3)

@@ -163,3 +163,21 @@ def test_plot_curves_skips_missing_values():
     (line,) = figure.axes[0].lines
     np.testing.assert_array_equal(line.get_xdata(), [0, 20])
     np.testing.assert_array_equal(line.get_ydata(), [50.0, 30.0])
+
+
+def test_plot_image_rows_lays_out_one_row_per_name():
+    images = np.zeros((6, 8, 8, 1), np.float32)
+    figure = viz.plot_image_rows(images, ["a", "b"], column_names=["x", "y", "z"])
+    assert len(figure.axes) == 6
+    assert [t.get_text() for t in figure.axes[0].texts] == ["a"]
+    assert figure.axes[1].get_title() == "y"
+    with pytest.raises(ValueError, match="cannot be cut into 4 equal rows"):
+        viz.plot_image_rows(images, ["a", "b", "c", "d"])
+
+
+def test_plot_confusion_matrix_writes_the_row_shares():
+    figure = viz.plot_confusion_matrix(np.array([[3, 1], [0, 4]]), ["cat", "dog"])
+    texts = sorted(t.get_text() for t in figure.axes[0].texts)
+    assert texts == ["100", "25", "75"]
+    with pytest.raises(ValueError, match="must be 2 x 2"):
+        viz.plot_confusion_matrix(np.ones((3, 3)), ["cat", "dog"])
