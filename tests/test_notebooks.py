@@ -33,6 +33,8 @@ EXPECTED_FILES = {
                  "losses.png"],
     "05_stability": ["samples_by_recipe.png", "fid_curves.png"],
     "06_evaluation": ["sample_size_bias.png", "nearest_neighbours.png"],
+    "07_conditional": ["real_by_class.png", "training.png", "progress.gif", "class_grid.png",
+                       "latent_walk.png", "class_walk.png", "confusion_matrix.png"],
 }
 
 #: Notebooks that deliberately load no image dataset (pure mathematics on known densities).
