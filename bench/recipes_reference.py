@@ -14,6 +14,10 @@ and hyperparameters differ between them:
   with the discriminator's logits going into a from-logits loss.
 - ``radford``:  a plain DCGAN with the hyperparameters of Radford et al. 2016: Adam 2e-4,
   beta1 0.5, batch 64, 4x4 kernels, latent 100, weights initialised from N(0, 0.02).
+- ``conditional``: the default recipe with EMA 0.999 as a class-conditional GAN
+  (``ganlib.conditional.build_conditional_gan``: label embedding in the generator,
+  projection discriminator), trained on (image, label) batches, exactly as
+  notebooks/07_conditional.ipynb trains it.
 
 Used in: bench/train_budget.py, bench/compare_recipes.py.
 """
@@ -25,23 +29,29 @@ from dataclasses import dataclass
 import keras
 from keras import layers
 
-from ganlib.recipes import VARIANTS, build_dcgan, variant
+from ganlib import conditional, data
+from ganlib.recipes import VARIANTS, DCGANRecipe, build_dcgan, variant
 from ganlib.training import GAN
 
 __all__ = ["RECIPES", "BenchRecipe", "build_recipe", "tutorial_generator",
            "tutorial_discriminator", "radford_generator", "radford_discriminator"]
 
-RECIPES = (*VARIANTS, "baseline", "radford")
+RECIPES = (*VARIANTS, "baseline", "radford", "conditional")
 
 
 @dataclass
 class BenchRecipe:
-    """A compiled GAN with the batch size its recipe trains with."""
+    """A compiled GAN with the batch size its recipe trains with.
+
+    ``num_classes`` > 0 marks a class-conditional GAN: it trains on (images, labels) and
+    generates images of requested classes.
+    """
 
     name: str
     gan: GAN
     batch_size: int
     description: str
+    num_classes: int = 0
 
 
 def _start_size(image_shape):
@@ -150,6 +160,13 @@ def build_recipe(name: str, image_shape=(28, 28, 1), seed: int = 0,
         recipe = variant(name, dataset=dataset, seed=seed)
         return BenchRecipe(name, build_dcgan(recipe, image_shape), recipe.batch_size,
                            f"ganlib recipe variant {name!r}: {recipe}")
+    if name == "conditional":
+        recipe = DCGANRecipe(dataset=dataset, seed=seed, ema_decay=0.999)  # as notebook 07
+        num_classes = len(data.DATASETS[dataset]["classes"])
+        gan = conditional.build_conditional_gan(recipe, num_classes, image_shape)
+        return BenchRecipe(name, gan, recipe.batch_size,
+                           f"class-conditional GAN (projection discriminator): {recipe}",
+                           num_classes=num_classes)
     if name not in _REFERENCE:
         raise ValueError(f"Unknown recipe {name!r}; choose one of {list(RECIPES)}.")
     make_generator, make_discriminator, learning_rate, beta1, batch, text = _REFERENCE[name]

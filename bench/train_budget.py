@@ -3,6 +3,10 @@
     python bench/train_budget.py --dataset fashion_mnist --seconds 300 --seed 0 \
         --out outputs/bench/samples_default.npz [--recipe default|baseline|radford]
 
+With ``--recipe conditional`` the GAN is class-conditional: it trains on (image, label)
+pairs and saves ``--num-samples / num_classes`` images of every class (1,000 per class by
+default), with the requested class of each image under ``labels``.
+
 Timing: the clock starts at the end of the FIRST training step, which carries the one-off
 costs (tracing the tf.function, filling the shuffle buffer); it stops at the end of the
 step on which the budget is used up. The first step's update is kept, but neither its
@@ -10,7 +14,8 @@ time nor its images count in the throughput. Set-up, data loading, model buildin
 sample generation are outside the budget.
 
 The output file holds ``images``: uint8 (N, H, W) for grey images, (N, H, W, 3) for colour,
-plus the recipe, dataset, steps, seconds and seed it came from.
+plus the recipe, dataset, steps, seconds and seed it came from (and ``labels`` for a
+conditional recipe).
 """
 
 from __future__ import annotations
@@ -91,7 +96,9 @@ def main(argv=None):
     print(f"Recipe: {bench.name} ({bench.description})")
     print(f"Parameters: generator {gan.generator.count_params():,}, "
           f"discriminator {gan.discriminator.count_params():,}")
-    dataset = data.make_dataset(loaded.images, bench.batch_size, seed=args.seed)
+    labels = loaded.labels if bench.num_classes else None
+    dataset = data.make_dataset(loaded.images, bench.batch_size, labels=labels,
+                                num_classes=bench.num_classes or None, seed=args.seed)
 
     budget = TimeBudget(args.seconds)
     print(f"Training for {args.seconds:g} s (timed from the end of the first step) ...",
@@ -104,13 +111,20 @@ def main(argv=None):
           f"{budget.timed_steps / max(budget.elapsed, 1e-9):.2f} steps/s, "
           f"{images_per_second:.0f} images/s")
 
-    samples = data.to_uint8(gan.generate(n=args.num_samples, seed=args.seed))
+    extra = {}
+    if bench.num_classes:  # every class equally often (in any prefix too), independent z
+        extra["labels"] = np.tile(np.arange(bench.num_classes),
+                                  max(1, args.num_samples // bench.num_classes))
+        samples = gan.generate(labels=extra["labels"], seed=args.seed)
+    else:
+        samples = gan.generate(n=args.num_samples, seed=args.seed)
+    samples = data.to_uint8(samples)
     if samples.shape[-1] == 1:
         samples = samples[..., 0]
     args.out.parent.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(args.out, images=samples, recipe=bench.name, dataset=loaded.name,
                         steps=budget.steps, train_seconds=budget.elapsed, seed=args.seed,
-                        images_per_second=images_per_second)
+                        images_per_second=images_per_second, **extra)
     print(f"Saved {len(samples):,} samples {samples.shape[1:]} uint8 to {args.out}")
     return 0
 
