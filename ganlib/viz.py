@@ -223,8 +223,9 @@ def plot_confusion_matrix(confusion, class_names, title="") -> Figure:
     axis = figure.subplots()
     picture = axis.imshow(shares, cmap="Blues", vmin=0, vmax=1)
     for (row, col), share in np.ndenumerate(shares):
-        if counts[row].sum() and share >= 0.005:
-            axis.text(col, row, f"{share:.0%}".replace("%", ""), ha="center", va="center",
+        if counts[row, col]:
+            text = f"{100 * share:.0f}" if share >= 0.005 else "<1"
+            axis.text(col, row, text, ha="center", va="center",
                       fontsize=7, color="white" if share > 0.6 else "black")
     axis.set_xticks(range(n), [str(c) for c in class_names], rotation=60, ha="right",
                     fontsize=8)
