@@ -62,7 +62,8 @@ def main(argv=None):
     parser.add_argument("--dataset", default="fashion_mnist")
     parser.add_argument("--seconds", type=float, default=300.0)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--recipes", nargs="+", default=list(RECIPES), choices=RECIPES)
+    parser.add_argument("--recipes", nargs="+", default=["default", "baseline", "radford"],
+                        choices=RECIPES)
     parser.add_argument("--data-dir", type=Path, default=None)
     parser.add_argument("--out-dir", type=Path, default=BENCH.parent / "outputs" / "bench")
     args = parser.parse_args(argv)
