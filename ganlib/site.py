@@ -1,0 +1,419 @@
+"""The course as a static web site: every executed notebook as a page, and an index.
+
+``render_site(executed_dir, site_dir)`` turns the notebooks that the main job executed
+(``outputs/notebooks/``) into one self-contained HTML page each (figures embedded as data,
+widget panels drawn in their last state from the widget state papermill stores), and writes
+``index.html`` with the course map. The pages need no server and no installation: open
+``outputs/site/index.html`` in a browser. Formulas are typeset by MathJax, loaded from a CDN
+when the reader is online; offline they show as their TeX source.
+
+Used in: ganlib/course.py (the main job writes outputs/site/), tests/test_site.py,
+tests/test_browser.py.
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import datetime
+import html
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+__all__ = ["SitePage", "SiteResult", "page_filename", "render_site", "render_widget",
+           "static_outputs"]
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+#: Shown above every widget drawn in its last state.
+WIDGET_NOTE = ("Interactive panel, shown as it was when the notebook finished; open the "
+               "notebook in JupyterLab to use it.")
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+_BUTTON_COLOURS = {"primary": "#2196f3", "success": "#4caf50", "info": "#00bcd4",
+                   "warning": "#ff9800", "danger": "#f44336"}
+
+_SITE_CSS = """
+.site-nav { font-family: system-ui, sans-serif; font-size: 14px; padding: 8px 16px;
+  margin: 0 0 12px 0; background: #f3f5f7; border-bottom: 1px solid #d0d7de;
+  display: flex; gap: 16px; flex-wrap: wrap; align-items: baseline; }
+.site-nav a { color: #0b5cad; text-decoration: none; }
+.site-nav a:hover { text-decoration: underline; }
+.site-nav .site-run { color: #555; margin-left: auto; }
+.site-widget { font-family: system-ui, sans-serif; font-size: 13px; border: 1px solid #d0d7de;
+  border-radius: 4px; padding: 8px; background: #fbfcfd; }
+.site-widget-note { font-style: italic; color: #666; margin: 0 0 6px 0; font-size: 12px; }
+.site-vbox { display: flex; flex-direction: column; gap: 4px; }
+.site-hbox { display: flex; flex-direction: row; gap: 8px; align-items: flex-start;
+  flex-wrap: wrap; }
+.site-field { display: flex; align-items: center; gap: 6px; }
+.site-field .site-desc { display: inline-block; flex: none; text-align: right; color: #333; }
+.site-field input, .site-field select, .site-field textarea { font-size: 13px; flex: 1 1 auto;
+  min-width: 0; }
+.site-button { font-size: 13px; padding: 3px 12px; border: 1px solid #bbb; border-radius: 3px;
+  background: #eee; color: #222; margin-right: 4px; }
+.site-image { max-width: 100%; height: auto; }
+.site-unknown { color: #666; font-style: italic; }
+.site-screenshot { margin: 8px 0 16px 0; }
+.site-screenshot img { max-width: 100%; border: 1px solid #d0d7de; }
+.site-screenshot figcaption { font-size: 12px; color: #555; font-family: system-ui, sans-serif; }
+"""
+
+_PAGE_TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
+{%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}
+{% block extra_css %}<style type="text/css">{{ resources.site_css }}</style>{% endblock %}
+{%- block body_header -%}{{ super() }}{{ resources.site_nav }}{%- endblock body_header -%}
+{% block body_footer %}{{ resources.site_nav }}{{ super() }}{% endblock body_footer %}
+"""
+
+
+@dataclass
+class SitePage:
+    """One rendered notebook: its file stem, title and the HTML file written."""
+
+    notebook: str
+    title: str
+    path: Path
+
+
+@dataclass
+class SiteResult:
+    """What ``render_site`` wrote: the index and the pages, in course order."""
+
+    index: Path
+    pages: list = field(default_factory=list)
+
+
+def page_filename(stem: str) -> str:
+    """The site's file name for a notebook stem, e.g. ``04_dcgan.html``."""
+    return f"{stem}.html"
+
+
+# --------------------------------------------------------------------------- widgets
+
+
+def _description(state, style_state) -> str:
+    text = state.get("description") or ""
+    if not text:
+        return ""
+    width = style_state.get("description_width") or ""
+    style = f' style="width:{html.escape(width)}"' if width else ""
+    return f'<span class="site-desc"{style}>{html.escape(text)}</span>'
+
+
+def _image_data(model) -> bytes:
+    for buffer in model.get("buffers", []):
+        if buffer.get("path") == ["value"]:
+            return base64.b64decode(buffer["data"])
+    value = model.get("state", {}).get("value")
+    return value.encode("latin-1") if isinstance(value, str) else b""
+
+
+def _layout_style(layout_state) -> str:
+    parts = []
+    for key in ("width", "max_width", "height"):
+        if layout_state.get(key):
+            parts.append(f"{key.replace('_', '-')}:{layout_state[key]}")
+    if layout_state.get("display") == "none" or layout_state.get("visibility") == "hidden":
+        parts.append("display:none")
+    return html.escape(";".join(parts), quote=True)
+
+
+def render_widget(model_id: str, widget_state: dict, _depth: int = 0) -> str:
+    """Static HTML of one widget (and its children) in its stored last state.
+
+    Args:
+        model_id: the widget's model id (from a widget-view output).
+        widget_state: the ``state`` dict of the notebook's widget-state metadata.
+
+    Returns:
+        HTML with plain, disabled form elements, images as data URIs and the HTML of
+        ``HTML`` widgets; a widget kind it does not know is named in an italic note.
+    """
+    model = widget_state.get(model_id)
+    if model is None or _depth > 50:
+        return '<span class="site-unknown">(widget not saved)</span>'
+
+    def ref(value):
+        return value[len("IPY_MODEL_"):] if isinstance(value, str) and \
+            value.startswith("IPY_MODEL_") else value
+
+    def sub_state(value):
+        return widget_state.get(ref(value), {}).get("state", {})
+
+    name = model.get("model_name", "")
+    state = model.get("state", {})
+    style_state = sub_state(state.get("style"))
+    layout = _layout_style(sub_state(state.get("layout")))
+    layout_attr = f' style="{layout}"' if layout else ""
+    desc = _description(state, style_state)
+    disabled = " disabled"
+
+    if name in ("VBoxModel", "HBoxModel", "BoxModel", "GridBoxModel"):
+        kind = "site-hbox" if name == "HBoxModel" else "site-vbox"
+        children = "".join(render_widget(ref(child), widget_state, _depth + 1)
+                           for child in state.get("children", []))
+        return f'<div class="{kind}"{layout_attr}>{children}</div>'
+    if name == "ImageModel":
+        data = _image_data(model)
+        if not data:
+            return f'<div class="site-image site-unknown"{layout_attr}>(no image yet)</div>'
+        image_format = state.get("format") or "png"
+        uri = f"data:image/{image_format};base64,{base64.b64encode(data).decode('ascii')}"
+        return f'<img class="site-image" src="{uri}" alt="panel image"{layout_attr}>'
+    if name in ("HTMLModel", "HTMLMathModel"):
+        return f'<div class="site-html">{desc}{state.get("value", "")}</div>'
+    if name == "LabelModel":
+        return f'<span class="site-label">{html.escape(str(state.get("value", "")))}</span>'
+    if name in ("ButtonModel", "ToggleButtonModel"):
+        colour = _BUTTON_COLOURS.get(state.get("button_style") or "")
+        style = f' style="background:{colour};color:white;border-color:{colour}"' \
+            if colour else ""
+        text = html.escape(state.get("description") or "")
+        return f'<button class="site-button"{style}{disabled}>{text}</button>'
+    if name in ("IntTextModel", "FloatTextModel", "BoundedIntTextModel",
+                "BoundedFloatTextModel", "TextModel"):
+        value = html.escape(str(state.get("value", "")), quote=True)
+        return (f'<label class="site-field"{layout_attr}>{desc}'
+                f'<input type="text" value="{value}"{disabled}></label>')
+    if name == "TextareaModel":
+        value = html.escape(str(state.get("value", "")))
+        return (f'<label class="site-field"{layout_attr}>{desc}'
+                f'<textarea rows="4"{disabled}>{value}</textarea></label>')
+    if name in ("DropdownModel", "SelectModel", "RadioButtonsModel", "ToggleButtonsModel"):
+        labels = state.get("_options_labels") or []
+        index = state.get("index")
+        chosen = labels[index] if isinstance(index, int) and 0 <= index < len(labels) else ""
+        return (f'<label class="site-field"{layout_attr}>{desc}<select{disabled}>'
+                f'<option selected>{html.escape(str(chosen))}</option></select></label>')
+    if name in ("IntSliderModel", "FloatSliderModel", "FloatLogSliderModel"):
+        low, high, value = state.get("min", 0), state.get("max", 100), state.get("value", 0)
+        return (f'<label class="site-field"{layout_attr}>{desc}'
+                f'<input type="range" min="{low}" max="{high}" value="{value}"{disabled}>'
+                f'<span class="site-readout">{html.escape(str(value))}</span></label>')
+    if name in ("IntProgressModel", "FloatProgressModel"):
+        value, high = state.get("value", 0), state.get("max", 100)
+        return (f'<label class="site-field"{layout_attr}>{desc}'
+                f'<progress value="{value}" max="{high}"></progress></label>')
+    if name == "CheckboxModel":
+        checked = " checked" if state.get("value") else ""
+        return (f'<label class="site-field"{layout_attr}>{desc}'
+                f'<input type="checkbox"{checked}{disabled}></label>')
+    if name == "OutputModel":
+        inner = "".join(_output_html(output, widget_state, _depth + 1)
+                        for output in state.get("outputs", []))
+        return f'<div class="site-output">{inner}</div>'
+    readable = name.removesuffix("Model") or "unknown"
+    return f'<span class="site-unknown">({html.escape(readable)} control)</span>'
+
+
+def _output_html(output, widget_state, depth) -> str:
+    """HTML of one output stored inside an Output widget."""
+    kind = output.get("output_type")
+    if kind == "stream":
+        return f"<pre>{html.escape(_ANSI.sub('', output.get('text', '')))}</pre>"
+    if kind == "error":
+        text = "\n".join(output.get("traceback", [])) or output.get("evalue", "")
+        return f"<pre>{html.escape(_ANSI.sub('', text))}</pre>"
+    bundle = output.get("data", {})
+    if WIDGET_VIEW in bundle:
+        return render_widget(bundle[WIDGET_VIEW].get("model_id", ""), widget_state, depth)
+    for mime in ("image/png", "image/jpeg", "image/gif"):
+        if mime in bundle:
+            data = bundle[mime]
+            data = "".join(data) if isinstance(data, list) else data
+            data = "".join(data.split())
+            return f'<img class="site-image" src="data:{mime};base64,{data}" alt="figure">'
+    if "image/svg+xml" in bundle:
+        svg = bundle["image/svg+xml"]
+        return "".join(svg) if isinstance(svg, list) else svg
+    if "text/html" in bundle:
+        value = bundle["text/html"]
+        return "".join(value) if isinstance(value, list) else value
+    if "text/plain" in bundle:
+        value = bundle["text/plain"]
+        value = "".join(value) if isinstance(value, list) else value
+        return f"<pre>{html.escape(_ANSI.sub('', value))}</pre>"
+    return ""
+
+
+def static_outputs(notebook, screenshots=()):
+    """A copy of ``notebook`` that a static page can show: widgets drawn, GIFs embedded.
+
+    Each output that shows a widget becomes a ``text/html`` output drawing the widget in
+    its last state (``render_widget``), under a one-line note, and the widget state is
+    removed (so no page loads the widget JavaScript). GIF outputs, which nbconvert would
+    show as text, become ``<img>`` tags. ``screenshots`` (PNG paths) are shown, with a
+    caption, after the last widget of the notebook.
+
+    Used in: render_site.
+    """
+    notebook = copy.deepcopy(notebook)
+    widgets_meta = notebook.metadata.pop("widgets", {})
+    state = widgets_meta.get(WIDGET_STATE, {}).get("state", {})
+    last = None
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            bundle = output.get("data", {})
+            if "image/gif" in bundle and WIDGET_VIEW not in bundle:
+                output["data"] = {"text/html": _output_html(output, state, 0)}
+                continue
+            if WIDGET_VIEW not in bundle:
+                continue
+            drawn = render_widget(bundle[WIDGET_VIEW].get("model_id", ""), state)
+            output["data"] = {"text/html": (f'<div class="site-widget"><p class='
+                                            f'"site-widget-note">{WIDGET_NOTE}</p>'
+                                            f"{drawn}</div>")}
+            last = output
+    if last is not None and screenshots:
+        last["data"]["text/html"] += "".join(_screenshot_html(path) for path in screenshots)
+    return notebook
+
+
+def _screenshot_html(path) -> str:
+    path = Path(path)
+    data = base64.b64encode(path.read_bytes()).decode("ascii")
+    taken = datetime.datetime.fromtimestamp(path.stat().st_mtime).strftime("%Y-%m-%d")
+    return (f'<figure class="site-screenshot"><img src="data:image/png;base64,{data}" '
+            f'alt="{html.escape(path.stem)}"><figcaption>The same panel in JupyterLab while '
+            f"in use (screenshot {html.escape(path.name)} from the browser tests, quick "
+            f"setting, {taken}).</figcaption></figure>")
+
+
+# --------------------------------------------------------------------------- pages
+
+
+def _notebook_title(notebook, stem) -> str:
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip()
+    return stem
+
+
+def _nav(links, note="") -> str:
+    parts = "".join(f'<a href="{html.escape(href)}">{html.escape(text)}</a>'
+                    for text, href in links)
+    note_html = f'<span class="site-run">{html.escape(note)}</span>' if note else ""
+    return f'<nav class="site-nav">{parts}{note_html}</nav>'
+
+
+def _exporter():
+    import jinja2
+    from nbconvert import HTMLExporter
+
+    return HTMLExporter(template_name="lab", template_file="course_page.html.j2",
+                        extra_loaders=[jinja2.DictLoader({"course_page.html.j2":
+                                                          _PAGE_TEMPLATE})],
+                        embed_images=True)
+
+
+def _index_html(rows, title, intro) -> str:
+    body = []
+    for number, name, teaches, href, note in rows:
+        link = f'<a href="{html.escape(href)}">{html.escape(name)}</a>' if href \
+            else html.escape(name)
+        state = "" if href else ' class="site-coming"'
+        body.append(f"<tr{state}><td>{html.escape(number)}</td><td>{link}</td>"
+                    f"<td>{html.escape(teaches)}</td><td>{html.escape(note)}</td></tr>")
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<title>{html.escape(title)}</title>
+<style>
+body {{ font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto;
+  padding: 0 1rem; color: #222; line-height: 1.5; }}
+table {{ border-collapse: collapse; width: 100%; }}
+th, td {{ text-align: left; padding: 6px 10px; border-bottom: 1px solid #ddd;
+  vertical-align: top; }}
+th {{ background: #f3f5f7; }}
+tr.site-coming td {{ color: #888; }}
+a {{ color: #0b5cad; }}
+</style></head>
+<body>
+<h1>{html.escape(title)}</h1>
+<p>{intro}</p>
+<table id="course-map">
+<thead><tr><th>#</th><th>notebook</th><th>what it teaches</th><th>last run</th></tr></thead>
+<tbody>
+{chr(10).join(body)}
+</tbody></table>
+<p>Generated {datetime.datetime.now().strftime("%Y-%m-%d %H:%M")} by
+<code>python -m ganlib.course run</code>. Run the course yourself: see the README.</p>
+</body></html>
+"""
+
+
+def render_site(executed_dir, site_dir, course_map=None, notes=None, screenshot_dir=None,
+                title="GANs for computer vision: a hands-on course") -> SiteResult:
+    """Render every executed notebook in ``executed_dir`` and an index into ``site_dir``.
+
+    Args:
+        executed_dir: folder of executed notebooks (``outputs/notebooks``).
+        site_dir: where the HTML goes (created; existing pages are overwritten).
+        course_map: (stem, title, teaches) rows in course order; default
+            ``ganlib.course.COURSE_MAP``. Executed notebooks not in the map are listed last.
+        notes: {stem: short text}, e.g. how long the notebook ran, shown in the index and
+            on the page.
+        screenshot_dir: a folder of PNG screenshots named ``<stem>*.png``; each one is shown
+            after the last widget of its notebook's page.
+        title: the index page's title.
+
+    Returns:
+        A ``SiteResult`` with the index path and one ``SitePage`` per notebook.
+
+    Raises:
+        FileNotFoundError: if ``executed_dir`` holds no executed notebook.
+    """
+    import nbformat
+
+    if course_map is None:
+        from ganlib.course import COURSE_MAP as course_map
+    executed_dir, site_dir = Path(executed_dir), Path(site_dir)
+    notebooks = sorted(executed_dir.glob("*.ipynb"))
+    if not notebooks:
+        raise FileNotFoundError(f"No executed notebooks in {executed_dir}: run "
+                                "`python -m ganlib.course run` first (it writes them there).")
+    notes = dict(notes or {})
+    order = [row[0] for row in course_map]
+    notebooks.sort(key=lambda p: (order.index(p.stem) if p.stem in order else len(order),
+                                  p.stem))
+    site_dir.mkdir(parents=True, exist_ok=True)
+    loaded = {path.stem: nbformat.read(path, as_version=4) for path in notebooks}
+    titles = {stem: _notebook_title(nb, stem) for stem, nb in loaded.items()}
+    stems = list(loaded)
+    exporter = _exporter()
+    result = SiteResult(index=site_dir / "index.html")
+    for position, stem in enumerate(stems):
+        links = [("Course map", "index.html")]
+        if position > 0:
+            links.append((f"← {titles[stems[position - 1]]}",
+                          page_filename(stems[position - 1])))
+        if position + 1 < len(stems):
+            links.append((f"{titles[stems[position + 1]]} →",
+                          page_filename(stems[position + 1])))
+        shots = sorted(Path(screenshot_dir).glob(f"{stem}*.png")) if screenshot_dir else []
+        notebook = static_outputs(loaded[stem], shots)
+        notebook.metadata["title"] = titles[stem]
+        body, _ = exporter.from_notebook_node(notebook, resources={
+            "site_css": _SITE_CSS, "site_nav": _nav(links, notes.get(stem, ""))})
+        path = site_dir / page_filename(stem)
+        path.write_text(body, encoding="utf-8")
+        result.pages.append(SitePage(stem, titles[stem], path))
+
+    rows = []
+    for stem, name, teaches in course_map:
+        href = page_filename(stem) if stem in loaded else ""
+        rows.append((stem[:2], titles.get(stem, name), teaches, href,
+                     notes.get(stem, "" if href else "coming")))
+    for stem in stems:
+        if stem not in order:
+            rows.append((stem[:2], titles[stem], "", page_filename(stem), notes.get(stem, "")))
+    intro = ("Read the course here without installing anything: each page is a notebook as "
+             "the course's main job ran it, with its figures, and its control panels shown "
+             "in their last state. To train the GANs yourself, clone the repository and "
+             "run <code>bash course.sh run</code>.")
+    result.index.write_text(_index_html(rows, title, intro), encoding="utf-8")
+    return result
