@@ -4,6 +4,8 @@
 #   bash course.sh test [args]     set up .venv if needed, run the whole test suite
 #   bash course.sh lab             open JupyterLab on notebooks/
 # Environment: PYTHON (default python3) picks the interpreter, VENV (default .venv) the folder.
+# The browser tests need Chromium: as root with apt-get, `test` installs Debian's chromium
+# once (set GANLIB_CHROMIUM=/path/to/chromium to use another one; without any they are skipped).
 set -euo pipefail
 cd "$(dirname "$0")"
 PYTHON=${PYTHON:-python3}
@@ -33,6 +35,23 @@ setup() {
   fi
 }
 
+browser_setup() {
+  # Debian's chromium for tests/test_browser.py (Playwright's own download is not used).
+  if [ -x /usr/bin/chromium ] || [ -n "${GANLIB_CHROMIUM:-}" ] || [ "$(id -u)" != 0 ] \
+      || ! command -v apt-get >/dev/null; then
+    return 0
+  fi
+  echo "Installing Chromium for the browser tests (apt-get, once) ..."
+  local log
+  log=$(mktemp)
+  if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } \
+      >"$log" 2>&1; then
+    echo "warning: apt-get could not install chromium, so the browser tests will be skipped:" >&2
+    tail -n 5 "$log" >&2
+  fi
+  rm -f "$log"
+}
+
 command=${1:-help}
 [ $# -gt 0 ] && shift
 case "$command" in
@@ -42,6 +61,7 @@ case "$command" in
     ;;
   test)
     setup
+    browser_setup
     exec "$VENV/bin/python" -m pytest "$@"
     ;;
   lab)
