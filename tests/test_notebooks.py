@@ -35,6 +35,7 @@ EXPECTED_FILES = {
     "06_evaluation": ["sample_size_bias.png", "nearest_neighbours.png"],
     "07_conditional": ["real_by_class.png", "training.png", "progress.gif", "class_grid.png",
                        "latent_walk.png", "class_walk.png", "confusion_matrix.png"],
+    "08_augmentation": ["classic_examples.png", "gan_samples.png", "accuracy.png"],
 }
 
 #: Notebooks that deliberately load no image dataset (pure mathematics on known densities).
