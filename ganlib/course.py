@@ -38,7 +38,7 @@ COURSE_MAP = (
     ("04_dcgan", "Train a DCGAN", "real images, live sample grids, checkpoints, widgets"),
     ("05_stability", "Stability", "failure modes and their fixes on the same budget"),
     ("06_evaluation", "Evaluation", "FID, KID, precision/recall without downloads"),
-    ("07_conditional_gan", "Conditional generation", "labelled data on demand"),
+    ("07_conditional", "Conditional generation", "labelled data on demand"),
     ("08_augmentation", "Augmentation with generated images", "does it help? measured"),
     ("09_pix2pix", "Paired translation (pix2pix)", "edges to images, grey to colour"),
     ("10_cyclegan", "Unpaired translation (CycleGAN)", "cycle consistency"),
@@ -158,10 +158,10 @@ def available_notebooks(notebook_dir=None):
 
 def course_map_table(notebook_dir=None) -> str:
     """The course map as a text table, marking which notebooks are available yet."""
-    present = {path.stem for path in available_notebooks(notebook_dir)}
+    present = {path.stem[:2] for path in available_notebooks(notebook_dir)}
     lines = []
     for stem, title, teaches in COURSE_MAP:
-        mark = "ready " if stem in present else "coming"
+        mark = "ready " if stem[:2] in present else "coming"
         lines.append(f"[{mark}] {stem[:2]}  {title:<36} {teaches}")
     return "\n".join(lines)
 
@@ -208,8 +208,8 @@ def _estimate(stated: StatedDuration | None, last: dict | None) -> str:
     return "; ".join(parts)
 
 
-def _render_site(output_dir: Path, timings: dict) -> str:
-    """Render outputs/site/; return its index path, or a line saying why it failed."""
+def _render_site(output_dir: Path, timings: dict, stems) -> str:
+    """Render outputs/site/ for these notebooks; return its index path, or why it failed."""
     from ganlib import site
 
     notes = {}
@@ -220,7 +220,8 @@ def _render_site(output_dir: Path, timings: dict) -> str:
     screenshots = output_dir / "browser"
     try:
         result = site.render_site(output_dir / "notebooks", output_dir / "site", notes=notes,
-                                  screenshot_dir=screenshots if screenshots.is_dir() else None)
+                                  screenshot_dir=screenshots if screenshots.is_dir() else None,
+                                  include=set(stems))
     except Exception as exc:  # the notebooks ran; a broken page must not hide that
         return f"FAILED ({type(exc).__name__}: {str(exc)[:200]})"
     return str(result.index)
@@ -266,7 +267,9 @@ def run_course(output_dir=None, quick=False, only=None, notebook_dir=None, site=
         output_dir.mkdir(parents=True, exist_ok=True)
         timings_path.write_text(json.dumps(timings, indent=1))
     (output_dir / "summary.json").write_text(json.dumps([asdict(r) for r in runs], indent=1))
-    site_line = _render_site(output_dir, timings) if site else "(not rendered)"
+    # Every notebook that exists (not only those run now), but none whose source is gone.
+    stems = [path.stem for path in available_notebooks(notebook_dir)]
+    site_line = _render_site(output_dir, timings, stems) if site else "(not rendered)"
     summary = format_summary(runs, output_dir, quick, site_line)
     (output_dir / "summary.txt").write_text(summary + "\n")
     print(summary)

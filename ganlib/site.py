@@ -347,18 +347,21 @@ a {{ color: #0b5cad; }}
 
 
 def render_site(executed_dir, site_dir, course_map=None, notes=None, screenshot_dir=None,
-                title="GANs for computer vision: a hands-on course") -> SiteResult:
+                include=None, title="GANs for computer vision: a hands-on course") -> SiteResult:
     """Render every executed notebook in ``executed_dir`` and an index into ``site_dir``.
 
     Args:
         executed_dir: folder of executed notebooks (``outputs/notebooks``).
         site_dir: where the HTML goes (created; existing pages are overwritten).
         course_map: (stem, title, teaches) rows in course order; default
-            ``ganlib.course.COURSE_MAP``. Executed notebooks not in the map are listed last.
+            ``ganlib.course.COURSE_MAP``. A row is filled by the executed notebook whose
+            name starts with the row's two-digit number; others are listed last.
         notes: {stem: short text}, e.g. how long the notebook ran, shown in the index and
             on the page.
         screenshot_dir: a folder of PNG screenshots named ``<stem>*.png``; each one is shown
             after the last widget of its notebook's page.
+        include: render only the notebooks with these stems (default: all in the folder),
+            e.g. to leave out an executed notebook whose source was renamed or removed.
         title: the index page's title.
 
     Returns:
@@ -372,14 +375,15 @@ def render_site(executed_dir, site_dir, course_map=None, notes=None, screenshot_
     if course_map is None:
         from ganlib.course import COURSE_MAP as course_map
     executed_dir, site_dir = Path(executed_dir), Path(site_dir)
-    notebooks = sorted(executed_dir.glob("*.ipynb"))
+    notebooks = [path for path in sorted(executed_dir.glob("*.ipynb"))
+                 if include is None or path.stem in include]
     if not notebooks:
         raise FileNotFoundError(f"No executed notebooks in {executed_dir}: run "
                                 "`python -m ganlib.course run` first (it writes them there).")
     notes = dict(notes or {})
-    order = [row[0] for row in course_map]
-    notebooks.sort(key=lambda p: (order.index(p.stem) if p.stem in order else len(order),
-                                  p.stem))
+    numbers = [row[0][:2] for row in course_map]
+    notebooks.sort(key=lambda p: (numbers.index(p.stem[:2]) if p.stem[:2] in numbers
+                                  else len(numbers), p.stem))
     site_dir.mkdir(parents=True, exist_ok=True)
     loaded = {path.stem: nbformat.read(path, as_version=4) for path in notebooks}
     titles = {stem: _notebook_title(nb, stem) for stem, nb in loaded.items()}
@@ -403,13 +407,16 @@ def render_site(executed_dir, site_dir, course_map=None, notes=None, screenshot_
         path.write_text(body, encoding="utf-8")
         result.pages.append(SitePage(stem, titles[stem], path))
 
-    rows = []
-    for stem, name, teaches in course_map:
-        href = page_filename(stem) if stem in loaded else ""
-        rows.append((stem[:2], titles.get(stem, name), teaches, href,
-                     notes.get(stem, "" if href else "coming")))
+    rows, placed = [], set()
+    for number, name, teaches in ((row[0][:2], row[1], row[2]) for row in course_map):
+        stem = next((s for s in stems if s[:2] == number and s not in placed), None)
+        if stem is None:
+            rows.append((number, name, teaches, "", "coming"))
+            continue
+        placed.add(stem)
+        rows.append((number, titles[stem], teaches, page_filename(stem), notes.get(stem, "")))
     for stem in stems:
-        if stem not in order:
+        if stem not in placed:
             rows.append((stem[:2], titles[stem], "", page_filename(stem), notes.get(stem, "")))
     intro = ("Read the course here without installing anything: each page is a notebook as "
              "the course's main job ran it, with its figures, and its control panels shown "

@@ -136,3 +136,20 @@ def test_unknown_or_missing_widgets_are_named_not_dropped():
 def test_empty_folder_is_refused_with_the_command_that_fills_it(tmp_path):
     with pytest.raises(FileNotFoundError, match="python -m ganlib.course run"):
         site.render_site(tmp_path, tmp_path / "site")
+
+
+def test_map_rows_are_filled_by_number_and_include_leaves_out_stale_pages(tmp_path):
+    executed = tmp_path / "executed"
+    executed.mkdir()
+    for stem in ("02_renamed", "02_old_name", "05_other"):
+        nbformat.write(new_notebook(cells=[new_markdown_cell(f"# {stem[:2]} · {stem}")]),
+                       executed / f"{stem}.ipynb")
+    result = site.render_site(executed, tmp_path / "site", course_map=MAP,
+                              include={"02_renamed", "05_other"})
+    assert [page.notebook for page in result.pages] == ["02_renamed", "05_other"]
+    index = result.index.read_text()
+    assert re.search(r"<td>02</td><td><a href=\"02_renamed.html\">02 · 02_renamed</a></td>"
+                     r"<td>not written yet</td>", index)
+    assert re.search(r"<tr class=\"site-coming\"><td>01</td><td>Widgets</td>", index)
+    assert "02_old_name" not in index
+    assert not (tmp_path / "site" / "02_old_name.html").exists()
