@@ -146,8 +146,12 @@ def check_time(seconds: float, stated: StatedDuration | None) -> str:
     """An empty string if ``seconds`` agrees with ``stated``, else a one-line reason."""
     if stated is None or seconds <= stated.limit:
         return ""
-    return (f"took {seconds:.0f} s here; its first cell says {stated.phrase} "
-            f"(up to {stated.limit:.0f} s)")
+
+    def shown(value):  # whole seconds, unless rounding would hide the difference
+        return f"{value:.0f}" if round(value) == round(value, 1) else f"{value:.1f}"
+
+    return (f"took {shown(seconds)} s here; its first cell says {stated.phrase} "
+            f"(up to {shown(stated.limit)} s)")
 
 
 def available_notebooks(notebook_dir=None):

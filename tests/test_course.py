@@ -99,6 +99,7 @@ def test_no_stated_time_gives_none(text):
     (451, "about 6 minutes", True),
     (59, "under a minute", False),
     (61, "under a minute", True),
+    (38.2, "about 30 seconds", True),  # limit 37.5 s: shown with its decimal
 ])
 def test_check_time_flags_only_a_notebook_slower_than_it_says(seconds, phrase, flagged):
     stated = course.parse_stated_time(f"Time on a laptop CPU: {phrase}.").full
@@ -106,6 +107,8 @@ def test_check_time_flags_only_a_notebook_slower_than_it_says(seconds, phrase, f
     assert bool(message) is flagged
     if flagged:
         assert phrase in message and f"took {seconds} s" in message
+    if seconds == 38.2:
+        assert message.endswith("(up to 37.5 s)")
 
 
 def test_every_notebook_states_a_time_the_summary_can_check():
