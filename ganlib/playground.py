@@ -491,12 +491,14 @@ class PlaygroundPanel:
                                     tooltip="a new GAN from the values above"),
         }
         for name, button in self.buttons.items():
-            button.layout = widgets.Layout(width="80px")
+            button.layout = widgets.Layout(width="auto")
             button.on_click(self._handler(name))
         self.status = widgets.HTML(value="")
-        self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="900px"))
+        self.image = widgets.Image(format="png", layout=widgets.Layout(
+            max_width="900px", height="auto", object_fit="contain", min_width="0"))
         controls = widgets.VBox([*self.inputs.values(), self.points_box,
-                                 widgets.HBox(list(self.buttons.values()))])
+                                 widgets.HBox(list(self.buttons.values()))],
+                                layout=widgets.Layout(flex="0 0 auto"))
         self.widget = widgets.VBox([widgets.HBox([controls, self.image]), self.status])
         self._set_running(False)
         self.reset()

@@ -78,9 +78,15 @@ class _PanelProgress(callbacks.StopAtStep):
 
     def on_train_batch_end(self, batch, logs=None):
         super().on_train_batch_end(batch, logs)
+        if (self.step - self.first_step) % 5 == 0 or self.step >= self.total_steps:
+            self._show()
+
+    def on_train_end(self, logs=None):
+        super().on_train_end(logs)
+        self._show()  # the last steps before a Stop, too
+
+    def _show(self):
         done = self.step - self.first_step
-        if done % 5 and self.step < self.total_steps:
-            return
         elapsed = time.perf_counter() - self.start
         rate = done / elapsed if elapsed > 0 else 0.0
         left = (self.total_steps - self.step) / rate if rate else float("nan")
@@ -271,7 +277,7 @@ class TrainingPanel:
         progress = _PanelProgress(target_steps, self.progress, self.progress_label,
                                   recipe.batch_size)
         live = callbacks.LiveSamples(self.latent, every_n_steps=self.refresh_every,
-                                     on_frame=self._show_frame, title=recipe.dataset)
+                                     on_frame=self._show_frame, title=self.image_data.name)
         checkpoint_dir = None
         if self.checkpoint_dir is not None:
             checkpoint_dir = f"{self.checkpoint_dir}/panel_run_{self.run_number}"

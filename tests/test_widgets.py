@@ -38,6 +38,7 @@ def test_stop_keeps_the_model_and_resume_continues(panel):
     stopped_at = panel.gan.steps_done
     assert stopped_at < 100_000
     assert "Stopped at step" in panel.status.value
+    assert panel.progress_label.value.startswith(f"step {stopped_at:,} / ")
     panel.inputs["steps"].value = stopped_at + 3
     panel.inputs["g_learning_rate"].value = 1e-3
     panel.resume_button.click()
