@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import time
 from pathlib import Path
 
 import keras
@@ -17,7 +18,8 @@ import numpy as np
 
 from ganlib import viz
 
-__all__ = ["CheckpointSaver", "LiveSamples", "NonFiniteGuard", "StopAtStep", "StopOnEvent"]
+__all__ = ["CheckpointSaver", "LiveSamples", "NonFiniteGuard", "StepProgress", "StopAtStep",
+           "StopOnEvent"]
 
 
 class _StepCounting(keras.callbacks.Callback):
@@ -41,6 +43,43 @@ class StopAtStep(_StepCounting):
         super().on_train_batch_end(batch, logs)
         if self.step >= self.total_steps:
             self.model.stop_training = True
+
+
+class StepProgress(_StepCounting):
+    """Prints one self-updating progress line while a GAN trains towards ``total_steps``.
+
+    The line shows a bar, the step, images per second, the time elapsed and the time left,
+    refreshed at most every ``every_seconds`` and once more at the end (with a newline).
+    Used in: notebooks/05_stability.ipynb, notebooks/06_evaluation.ipynb.
+    """
+
+    def __init__(self, total_steps: int, label: str = "training", batch_size: int | None = None,
+                 every_seconds: float = 2.0):
+        super().__init__()
+        self.total_steps, self.label = int(total_steps), label
+        self.batch_size, self.every_seconds = batch_size, float(every_seconds)
+
+    def on_train_begin(self, logs=None):
+        super().on_train_begin(logs)
+        self.first_step, self.start, self.last = self.step, time.monotonic(), time.monotonic()
+
+    def on_train_batch_end(self, batch, logs=None):
+        super().on_train_batch_end(batch, logs)
+        if time.monotonic() - self.last >= self.every_seconds:
+            self.last = time.monotonic()
+            self._show(end="")
+
+    def on_train_end(self, logs=None):
+        self._show(end="\n")
+
+    def _show(self, end):
+        elapsed = time.monotonic() - self.start
+        done, todo = self.step - self.first_step, self.total_steps - self.first_step
+        what = f"step {self.step:,} / {self.total_steps:,}"
+        if self.batch_size and elapsed > 0:
+            what += f", {done * self.batch_size / elapsed:,.0f} images/s"
+        line = viz.progress_text(f"{self.label}:", done, max(todo, 1), elapsed, what)
+        print(f"\r{line}   ", end=end, flush=True)
 
 
 class StopOnEvent(keras.callbacks.Callback):

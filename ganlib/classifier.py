@@ -20,7 +20,7 @@ from pathlib import Path
 import keras
 import numpy as np
 
-from ganlib import data
+from ganlib import data, viz
 
 __all__ = [
     "FEATURES_LAYER",
@@ -61,13 +61,9 @@ class _ProgressLine(keras.callbacks.Callback):
         self.epoch, self.start, self.last = 0, 0.0, -math.inf
 
     def show(self, done: int, end: str = "", note: str = "") -> None:
-        elapsed = time.monotonic() - self.start
-        share = done / self.total
-        left = elapsed / share * (1.0 - share) if share > 0 else math.nan
-        bar = "#" * round(20 * share) + "." * (20 - round(20 * share))
-        print(f"\r{self.label}: epoch {self.epoch + 1}/{self.epochs} [{bar}] {share:4.0%}, "
-              f"{_duration(elapsed)} elapsed, ~{_duration(left)} left{note}   ",
-              end=end, flush=True)
+        line = viz.progress_text(f"{self.label}: epoch {self.epoch + 1}/{self.epochs}", done,
+                                 self.total, time.monotonic() - self.start)
+        print(f"\r{line}{note}   ", end=end, flush=True)
 
     def on_train_begin(self, logs=None):
         self.start = time.monotonic()
@@ -86,13 +82,6 @@ class _ProgressLine(keras.callbacks.Callback):
         note = f", train accuracy {float(accuracy):.3f}" if accuracy is not None else ""
         self.show((epoch + 1) * self.steps_per_epoch,
                   end="\n" if epoch + 1 == self.epochs else "", note=note)
-
-
-def _duration(seconds: float) -> str:
-    if not math.isfinite(seconds):
-        return "?"
-    seconds = round(seconds)
-    return f"{seconds} s" if seconds < 60 else f"{seconds // 60} min {seconds % 60:02d} s"
 
 
 def _check_for_classifier(classifier, images) -> np.ndarray:

@@ -282,3 +282,29 @@ def markdown_table(rows, columns) -> str:
 
     return "\n".join([line(columns), line(["-" * w for w in widths]),
                       *(line(r) for r in cells)])
+
+
+def duration_text(seconds: float) -> str:
+    """Seconds as "42 s" or "3 min 05 s" ("?" when unknown).
+
+    Used in: ganlib.classifier, ganlib.callbacks (progress lines).
+    """
+    if not math.isfinite(seconds):
+        return "?"
+    seconds = round(seconds)
+    return f"{seconds} s" if seconds < 60 else f"{seconds // 60} min {seconds % 60:02d} s"
+
+
+def progress_text(label: str, done: int, total: int, elapsed: float, what: str = "") -> str:
+    """One progress line: ``<label> [####....]  40%, <what>, 12 s elapsed, ~18 s left``.
+
+    The time left is extrapolated from the time elapsed for the share done.
+
+    Used in: ganlib.classifier, ganlib.callbacks (progress lines).
+    """
+    share = min(max(done / total, 0.0), 1.0) if total > 0 else 1.0
+    left = elapsed / share * (1.0 - share) if share > 0 else math.nan
+    filled = round(20 * share)
+    middle = f", {what}" if what else ""
+    return (f"{label} [{'#' * filled}{'.' * (20 - filled)}] {share:4.0%}{middle}, "
+            f"{duration_text(elapsed)} elapsed, ~{duration_text(left)} left")

@@ -14,6 +14,7 @@ from ganlib.callbacks import (
     CheckpointSaver,
     LiveSamples,
     NonFiniteGuard,
+    StepProgress,
     StopAtStep,
     StopOnEvent,
 )
@@ -243,3 +244,15 @@ def test_live_samples_records_per_interval_means_across_epoch_boundaries():
     assert [r["step"] for r in live.history] == [2, 4]
     assert live.history[0]["d_loss"] == pytest.approx(1.5)  # mean of 1 and 2
     assert live.history[1]["d_loss"] == pytest.approx(3.5)  # mean of 3 and 4 (epoch change)
+
+
+def test_step_progress_prints_a_line_that_ends_at_the_total(make_gan, tiny_dataset, capsys):
+    gan = make_gan()
+    progress = StepProgress(4, label="tiny", batch_size=8, every_seconds=0.0)
+    training.train_gan(gan, tiny_dataset, 4, steps_per_epoch=2, callbacks=[progress],
+                       verbose=0)
+    text = capsys.readouterr().out
+    last = text.rstrip("\n").split("\r")[-1]
+    assert last.startswith("tiny: [####################] 100%, step 4 / 4, ")
+    assert "images/s" in last and "~0 s left" in last and text.endswith("\n")
+    assert text.count("\r") >= 4  # one refresh per step, plus the final line

@@ -181,3 +181,10 @@ def test_plot_confusion_matrix_writes_the_row_shares():
     assert texts == ["100", "25", "75"]
     with pytest.raises(ValueError, match="must be 2 x 2"):
         viz.plot_confusion_matrix(np.ones((3, 3)), ["cat", "dog"])
+
+
+def test_progress_text_extrapolates_the_time_left():
+    assert viz.progress_text("fit:", 1, 4, 30.0, "step 1 / 4") == \
+        "fit: [#####...............]  25%, step 1 / 4, 30 s elapsed, ~1 min 30 s left"
+    assert viz.progress_text("fit:", 0, 4, 0.0).endswith("0 s elapsed, ~? left")
+    assert viz.duration_text(3725) == "62 min 05 s"
