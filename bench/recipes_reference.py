@@ -24,6 +24,7 @@ Used in: bench/train_budget.py, bench/compare_recipes.py.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import keras
@@ -154,10 +155,22 @@ _REFERENCE = {
 
 
 def build_recipe(name: str, image_shape=(28, 28, 1), seed: int = 0,
-                 dataset: str = "fashion_mnist") -> BenchRecipe:
-    """Build and compile the recipe ``name`` (one of ``RECIPES``) for ``image_shape``."""
+                 dataset: str = "fashion_mnist", changes=None) -> BenchRecipe:
+    """Build and compile the recipe ``name`` (one of ``RECIPES``) for ``image_shape``.
+
+    ``changes`` (a dict of ``DCGANRecipe`` fields) adjusts a course variant, e.g.
+    ``{"width": 48}``; the reference recipes take none.
+    """
+    changes = dict(changes or {})
+    if changes and name not in VARIANTS:
+        raise ValueError(f"Changes {changes} apply only to the course's recipes "
+                         f"{list(VARIANTS)}, not to {name!r}.")
+    unknown = sorted(set(changes) - {field.name for field in dataclasses.fields(DCGANRecipe)})
+    if unknown:
+        raise ValueError(f"Unknown recipe field(s) {unknown}; DCGANRecipe has "
+                         f"{[field.name for field in dataclasses.fields(DCGANRecipe)]}.")
     if name in VARIANTS:
-        recipe = variant(name, dataset=dataset, seed=seed)
+        recipe = variant(name, dataset=dataset, seed=seed, **changes)
         return BenchRecipe(name, build_dcgan(recipe, image_shape), recipe.batch_size,
                            f"ganlib recipe variant {name!r}: {recipe}")
     if name == "conditional":

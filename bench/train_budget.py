@@ -29,7 +29,7 @@ import keras
 import numpy as np
 import recipes_reference
 
-from ganlib import data
+from ganlib import data, sweep
 
 
 class TimeBudget(keras.callbacks.Callback):
@@ -72,12 +72,19 @@ def parse_args(argv=None):
                         help="folder with <dataset>/ idx files or the cache "
                              "(default: ganlib.data.default_data_dir(), i.e. data/)")
     parser.add_argument("--num-samples", type=int, default=10_000)
+    parser.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE",
+                        help="change one DCGANRecipe field of a course recipe, e.g. "
+                             "--set width=48 --set ema_decay=0.999 (repeatable)")
     parser.add_argument("--allow-fallback", action="store_true",
                         help="train on the bundled digits if the dataset is missing "
                              "(off by default: a benchmark must not silently change data)")
     args = parser.parse_args(argv)
     if args.seconds <= 0 or args.num_samples <= 0:
         parser.error("--seconds and --num-samples must be positive.")
+    try:
+        args.changes = dict(sweep.parse_set_option(text) for text in args.set)
+    except sweep.SweepError as exc:
+        parser.error(str(exc))
     return args
 
 
@@ -90,8 +97,12 @@ def main(argv=None):
         print(f"ERROR: {exc}", file=sys.stderr)
         return 2
     image_shape = loaded.images.shape[1:]
-    bench = recipes_reference.build_recipe(args.recipe, image_shape, seed=args.seed,
-                                           dataset=loaded.name)
+    try:
+        bench = recipes_reference.build_recipe(args.recipe, image_shape, seed=args.seed,
+                                               dataset=loaded.name, changes=args.changes)
+    except (TypeError, ValueError) as exc:
+        print(f"ERROR: {exc}", file=sys.stderr)
+        return 2
     gan = bench.gan
     print(f"Recipe: {bench.name} ({bench.description})")
     print(f"Parameters: generator {gan.generator.count_params():,}, "

@@ -193,3 +193,30 @@ def test_build_dcgan_applies_the_variant(tiny_recipe, name):
     has_spectral_norm = any(isinstance(layer, keras.layers.SpectralNormalization)
                             for layer in gan.discriminator.layers)
     assert has_spectral_norm == recipe.spectral_norm
+
+
+def _bench_recipes():
+    """bench/recipes_reference.py, imported as the bench scripts do (bench/ on the path)."""
+    import importlib
+    import sys
+    from pathlib import Path
+
+    bench = str(Path(__file__).resolve().parent.parent / "bench")
+    if bench not in sys.path:
+        sys.path.insert(0, bench)
+    return importlib.import_module("recipes_reference")
+
+
+def test_bench_recipe_changes_apply_to_course_recipes_only():
+    """train_budget.py --set width=16 changes the course recipe; wrong changes are named."""
+    reference = _bench_recipes()
+    narrow = reference.build_recipe("ema", seed=0, changes={"width": 16})
+    plain = reference.build_recipe("ema", seed=0)
+    assert "width=16" in narrow.description and "ema_decay=0.999" in narrow.description
+    assert narrow.gan.generator.count_params() < plain.gan.generator.count_params()
+    with pytest.raises(ValueError, match=r"Unknown recipe field\(s\) \['widht'\]"):
+        reference.build_recipe("default", changes={"widht": 16})
+    with pytest.raises(ValueError, match="apply only to the course's recipes"):
+        reference.build_recipe("radford", changes={"width": 16})
+    with pytest.raises(ValueError, match="WIDTH"):
+        reference.build_recipe("default", changes={"width": 0})
