@@ -20,6 +20,9 @@ Inception figures: compare only rows of this script, same dataset, same number o
 - precision / recall: share of samples inside the real data's k-NN manifold / of real
   images inside the samples' manifold (k = 3, Kynkäänniemi et al. 2019).
 - diversity: median k-NN distance among the samples / among real images (1 for real data).
+- conditional accuracy (files with ``labels``, from ``train_budget.py --recipe
+  conditional``): the share of images the classifier puts in the class they were asked
+  for, overall and per class, in a second table.
 
 A reference row scores 10,000 real train images the same way: the floor a generator can hope
 for with this classifier.
@@ -34,7 +37,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ganlib import data, metrics
+from ganlib import conditional, data, metrics
 
 #: Published Inception-FID figures (Lucic et al. 2018, "Are GANs Created Equal?", best FID
 #: per model), printed beside the table as an anchor in ANOTHER feature space.
@@ -49,12 +52,14 @@ HEADER = ("| samples | N | FID | KID | score | modes | TV to real | precision | 
 
 
 def load_samples(path: Path, dataset: str):
-    """The ``images`` of a .npz file, and a note on where they came from."""
+    """The ``images`` of a .npz file, their requested ``labels`` (or None), and a note on
+    where they came from."""
     with np.load(path) as arrays:
         if "images" not in arrays:
             raise ValueError(f"{path} has no 'images' array (it has {sorted(arrays)}); "
                              "write it with bench/train_budget.py.")
         images = arrays["images"]
+        labels = arrays["labels"] if "labels" in arrays else None
         saved_dataset = str(arrays["dataset"]) if "dataset" in arrays else None
         meta = {key: arrays[key].item() for key in
                 ("recipe", "steps", "train_seconds", "images_per_second") if key in arrays}
@@ -69,7 +74,15 @@ def load_samples(path: Path, dataset: str):
         parts.append(f"{meta['images_per_second']:.0f} img/s")
     if saved_dataset is not None and saved_dataset != dataset:
         print(f"WARNING: {path} was trained on {saved_dataset!r}, scored against {dataset!r}.")
-    return images, ", ".join(parts)
+    return images, labels, ", ".join(parts)
+
+
+def accuracy_row(name: str, accuracy: dict, class_names) -> str:
+    """One markdown row: overall conditional accuracy, then each class's."""
+    per_class = " | ".join(f"{accuracy['per_class'].get(c, float('nan')):.3f}"
+                           for c in range(len(class_names)))
+    return (f"| {name} | {len(accuracy['requested']):,} | **{accuracy['accuracy']:.3f}** | "
+            f"{per_class} |")
 
 
 def table_row(name: str, result: dict, note: str) -> str:
@@ -117,8 +130,16 @@ def main(argv=None):
         name = f"real {args.dataset} train images (reference)"
         results[name] = evaluate(train.images)
         rows.append(table_row(name, results[name], ""))
+    accuracy_rows = []
+    class_names = data.DATASETS[args.dataset]["classes"]
     for path in args.files:
-        images, note = load_samples(path, args.dataset)
+        images, labels, note = load_samples(path, args.dataset)
+        if labels is not None:
+            accuracy = conditional.requested_class_accuracy(classifier, images, labels)
+            results[f"{path} conditional accuracy"] = {
+                "accuracy": accuracy["accuracy"], "per_class": accuracy["per_class"],
+                "confusion": accuracy["confusion"].tolist()}
+            accuracy_rows.append(accuracy_row(str(path), accuracy, class_names))
         if len(images) != len(real):
             print(f"NOTE: {path} holds {len(images):,} images, the real set {len(real):,}; "
                   "FID and precision/recall of different sample sizes are not comparable.")
@@ -129,6 +150,12 @@ def main(argv=None):
     print(f"\nClassifier-feature metrics against {len(real):,} real {args.dataset} test "
           "images (NOT Inception figures; compare only rows of this script).\n")
     print(table)
+    if accuracy_rows:
+        table += ("\n\nConditional accuracy: share of images the classifier puts in the "
+                  "class they were generated for.\n\n"
+                  f"| samples | N | accuracy | {' | '.join(class_names)} |\n"
+                  f"|---|---:|---:|{'---:|' * len(class_names)}\n" + "\n".join(accuracy_rows))
+        print(table[table.index("\n\nConditional accuracy"):])
     if args.dataset in PUBLISHED_ANCHORS:
         print(f"\nPublished anchor, a DIFFERENT feature space (Inception-v3), not comparable "
               f"with the table: {PUBLISHED_ANCHORS[args.dataset]}.")

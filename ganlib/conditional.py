@@ -41,6 +41,7 @@ __all__ = [
     "class_grid",
     "class_grid_inputs",
     "conditional_accuracy",
+    "requested_class_accuracy",
     "conditional_generator",
     "interpolate_class",
     "interpolate_latent",
@@ -363,8 +364,29 @@ def conditional_accuracy(gan, classifier, per_class=100, classes=None, seed=0):
                          f"built for {gan.num_classes}; use the classifier of the dataset "
                          "the GAN was trained on.")
     images, requested = class_grid(gan, per_class, classes, seed=seed)
+    return requested_class_accuracy(classifier, images, requested)
+
+
+def requested_class_accuracy(classifier, images, requested):
+    """How often ``classifier`` puts each image in the class it was generated for.
+
+    Args:
+        classifier: the dataset's ``ganlib.classifier.feature_classifier``.
+        images: uint8 in [0, 255] or float in [-1, 1], (N, H, W, C) or grey (N, H, W).
+        requested: the class each image was asked for, int (N,).
+
+    Returns the dict described in ``conditional_accuracy``.
+
+    Used in: conditional_accuracy, bench/score_samples.py (saved conditional samples).
+    """
+    num_classes = int(classifier.output_shape[-1])
+    images = np.asarray(images)
+    if images.ndim == 3:
+        images = images[..., None]
+    requested = data.check_labels(requested, num_classes=num_classes, n=len(images),
+                                  name="requested")
     predicted = feature_classifiers.classifier_probabilities(classifier, images).argmax(1)
-    confusion = np.zeros((gan.num_classes, gan.num_classes), np.int64)
+    confusion = np.zeros((num_classes, num_classes), np.int64)
     np.add.at(confusion, (requested, predicted), 1)
     correct = predicted == requested
     return {"accuracy": float(correct.mean()),

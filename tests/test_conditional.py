@@ -245,3 +245,16 @@ def test_live_samples_show_one_row_per_class(make_cgan, labelled_dataset):
     assert live.frames[-1].shape == (4 * 29 - 1, 4 * 29 - 1)
     np.testing.assert_array_equal(live.frames[-1][:28, :28],
                                   data.to_uint8(gan.generate(latent[:1], [0]))[0, ..., 0])
+
+
+def test_requested_class_accuracy_scores_saved_grey_uint8_samples():
+    """The bench's saved samples: uint8 (N, H, W) without a channel axis, labels beside."""
+    images = np.zeros((6, 28, 28), np.uint8)
+    result = conditional.requested_class_accuracy(_constant_classifier(2), images,
+                                                  np.array([2, 2, 2, 0, 1, 2]))
+    assert result["accuracy"] == pytest.approx(4 / 6)
+    assert result["per_class"] == {0: 0.0, 1: 0.0, 2: 1.0}
+    with pytest.raises(ValueError, match=r"requested must have shape \(6,\)"):
+        conditional.requested_class_accuracy(_constant_classifier(2), images, np.zeros(5, int))
+    with pytest.raises(TypeError, match="requested must be whole-number class indices"):
+        conditional.requested_class_accuracy(_constant_classifier(2), images, np.zeros(6))
