@@ -174,7 +174,7 @@ def build_recipe(name: str, image_shape=(28, 28, 1), seed: int = 0,
         return BenchRecipe(name, build_dcgan(recipe, image_shape), recipe.batch_size,
                            f"ganlib recipe variant {name!r}: {recipe}")
     if name == "conditional":
-        recipe = DCGANRecipe(dataset=dataset, seed=seed, ema_decay=0.999)  # as notebook 07
+        recipe = variant("ema", dataset=dataset, seed=seed)  # as notebook 07: Adam 2e-4, EMA
         num_classes = len(data.DATASETS[dataset]["classes"])
         gan = conditional.build_conditional_gan(recipe, num_classes, image_shape)
         return BenchRecipe(name, gan, recipe.batch_size,

@@ -15,9 +15,9 @@ def test_defaults_are_valid_and_are_the_course_recipe():
     recipe = DCGANRecipe()
     assert dataclasses.asdict(recipe) == {
         "dataset": "fashion_mnist", "latent_dim": 64, "width": 32, "batch_size": 64,
-        "d_learning_rate": 2e-4, "g_learning_rate": 2e-4, "beta1": 0.5, "steps": 10_000,
+        "d_learning_rate": 4e-4, "g_learning_rate": 4e-4, "beta1": 0.5, "steps": 10_000,
         "loss": "non_saturating", "d_steps": 1, "gradient_penalty_weight": 0.0,
-        "r1_weight": 0.0, "spectral_norm": False, "ema_decay": 0.0, "seed": 0,
+        "r1_weight": 0.0, "spectral_norm": False, "ema_decay": 0.999, "seed": 0,
     }
 
 
@@ -177,7 +177,19 @@ def test_every_variant_is_a_valid_recipe_that_differs_from_the_default():
     assert recipes.VARIANTS["default"] == {}
     fingerprints = {recipes.variant(name).fingerprint() for name in recipes.VARIANTS}
     assert len(fingerprints) == len(recipes.VARIANTS)
-    assert recipes.variant("ema", seed=3) == DCGANRecipe(ema_decay=0.999, seed=3)
+    plain = DCGANRecipe(d_learning_rate=2e-4, g_learning_rate=2e-4, ema_decay=0.0)
+    assert recipes.variant("plain") == plain
+    assert recipes.variant("ema", seed=3) == plain.replace(ema_decay=0.999, seed=3)
+    expected_changes = {
+        "minimax": {"loss"}, "least_squares": {"loss"}, "hinge_sn": {"loss", "spectral_norm"},
+        "wgan_gp": {"loss", "gradient_penalty_weight", "d_steps"}, "r1": {"r1_weight"},
+        "ttur": {"d_learning_rate", "g_learning_rate"}, "ema": {"ema_decay"}}
+    assert set(recipes.VARIANTS) == {"default", "plain", *expected_changes}
+    for name, expected in expected_changes.items():   # each remedy: plain + its own change
+        remedy = recipes.variant(name)
+        changed = {field.name for field in dataclasses.fields(DCGANRecipe)
+                   if getattr(remedy, field.name) != getattr(plain, field.name)}
+        assert changed == expected, name
     with pytest.raises(ValueError, match="Unknown recipe variant 'wgan'; choose one of"):
         recipes.variant("wgan")
 
