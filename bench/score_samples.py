@@ -26,12 +26,16 @@ Inception figures: compare only rows of this script, same dataset, same number o
 
 A reference row scores 10,000 real train images the same way: the floor a generator can hope
 for with this classifier.
+
+Files named ``<run>_s<seed>.npz`` (e.g. ``default_300_s0.npz``, ``default_300_s1.npz``) are
+also summarised per run over their seeds: mean ± standard deviation of every figure.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -95,6 +99,33 @@ def table_row(name: str, result: dict, note: str) -> str:
             f"{result['recall']:.3f} | {result['diversity']:.2f} | {note} |")
 
 
+SEED_SUFFIX = re.compile(r"^(?P<run>.+)_s(?P<seed>\d+)$")
+SUMMARY_FIGURES = (("FID", "fid", ".2f"), ("KID", "kid", ".3f"),
+                   ("score", "classifier_score", ".2f"), ("modes", "modes_covered", ".1f"),
+                   ("precision", "precision", ".3f"), ("recall", "recall", ".3f"))
+
+
+def seed_summary(results: dict) -> str:
+    """A markdown table of mean ± std over seeds for files named ``<run>_s<seed>.npz``."""
+    groups = {}
+    for path, result in results.items():
+        match = SEED_SUFFIX.match(Path(path).stem)
+        if match and "fid" in result:
+            groups.setdefault(match["run"], []).append(result)
+    if not groups:
+        return ""
+    header = "| run | seeds | " + " | ".join(name for name, _, _ in SUMMARY_FIGURES) + " |"
+    lines = [header, "|---|---:|" + "---:|" * len(SUMMARY_FIGURES)]
+    for run, members in groups.items():
+        cells = []
+        for _, key, spec in SUMMARY_FIGURES:
+            values = np.array([member[key] for member in members], float)
+            spread = values.std(ddof=1) if len(values) > 1 else float("nan")
+            cells.append(f"{values.mean():{spec}} ± {spread:{spec}}")
+        lines.append(f"| {run} | {len(members)} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("files", nargs="+", type=Path, help=".npz files with an 'images' array")
@@ -150,6 +181,11 @@ def main(argv=None):
     print(f"\nClassifier-feature metrics against {len(real):,} real {args.dataset} test "
           "images (NOT Inception figures; compare only rows of this script).\n")
     print(table)
+    summary = seed_summary(results)
+    if summary:
+        print("\nMean ± standard deviation over seeds (files <run>_s<seed>.npz):\n")
+        print(summary)
+        table += "\n\nMean ± standard deviation over seeds:\n\n" + summary
     if accuracy_rows:
         table += ("\n\nConditional accuracy: share of images the classifier puts in the "
                   "class they were generated for.\n\n"

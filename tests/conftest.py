@@ -88,3 +88,16 @@ def fit_quietly():
                        callbacks=list(callbacks), verbose=0, shuffle=False)
 
     return fit
+
+
+@pytest.fixture
+def bench_module():
+    """Import a script of bench/ by name, as the scripts import each other (bench/ on the path)."""
+    import importlib
+    import sys
+    from pathlib import Path
+
+    bench = str(Path(__file__).resolve().parent.parent / "bench")
+    if bench not in sys.path:
+        sys.path.insert(0, bench)
+    return importlib.import_module

@@ -207,21 +207,9 @@ def test_build_dcgan_applies_the_variant(tiny_recipe, name):
     assert has_spectral_norm == recipe.spectral_norm
 
 
-def _bench_recipes():
-    """bench/recipes_reference.py, imported as the bench scripts do (bench/ on the path)."""
-    import importlib
-    import sys
-    from pathlib import Path
-
-    bench = str(Path(__file__).resolve().parent.parent / "bench")
-    if bench not in sys.path:
-        sys.path.insert(0, bench)
-    return importlib.import_module("recipes_reference")
-
-
-def test_bench_recipe_changes_apply_to_course_recipes_only():
+def test_bench_recipe_changes_apply_to_course_recipes_only(bench_module):
     """train_budget.py --set width=16 changes the course recipe; wrong changes are named."""
-    reference = _bench_recipes()
+    reference = bench_module("recipes_reference")
     narrow = reference.build_recipe("ema", seed=0, changes={"width": 16})
     plain = reference.build_recipe("ema", seed=0)
     assert "width=16" in narrow.description and "ema_decay=0.999" in narrow.description
