@@ -83,3 +83,19 @@ def test_adversarial_training_makes_a_model_harder_to_attack():
     assert attacks.accuracy(robust, test_pixels, test.labels) > 0.6
     with pytest.raises(ValueError, match="attack must be"):
         defense.adversarial_training(pixels, train.labels, attack="cw")
+
+
+def test_robustness_table_has_a_clean_row_and_one_row_per_epsilon(generator):
+    from ganlib import classifier
+
+    model = classifier.build_feature_classifier((28, 28, 1), 10)
+    test = data.load_dataset("digits", split="test", limit=6, verbose=False)
+    rows = defense.robustness_table(model, generator, attacks.to_pixels(test.images),
+                                    test.labels, [0.1, 0.3], robust_model=model, pgd_steps=2,
+                                    restarts=1, projection_steps=2, bpda_steps=1,
+                                    bpda_projection_steps=1, verbose=False)
+    assert [row["epsilon"] for row in rows] == [0.0, 0.1, 0.3]
+    assert all(set(row) == set(defense.TABLE_COLUMNS) for row in rows)
+    assert all(0 <= row[c] <= 1 for row in rows for c in defense.TABLE_COLUMNS[1:])
+    clean = attacks.accuracy(model, attacks.to_pixels(test.images), test.labels)
+    assert rows[0]["no defence, FGSM"] == clean == rows[0]["adv. trained, PGD"]
