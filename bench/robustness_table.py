@@ -54,7 +54,8 @@ def main(argv=None):
     run = course.run_notebook(notebook, out_dir, {"OUTPUT_DIR": str(out_dir / "figures"),
                                                   **parameters})
     seconds = time.perf_counter() - start
-    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    peak_mb, cpu_seconds = children.ru_maxrss / 1024, children.ru_utime + children.ru_stime
     if run.status != "ok":
         raise SystemExit(f"The notebook failed: {run.error} (see {run.output})")
     result = json.loads((out_dir / "figures" / "robustness.json").read_text())
@@ -73,6 +74,8 @@ def main(argv=None):
     parts = ", ".join(f"{name} {value:.0f} s" for name, value in result["seconds"].items())
     print(f"\nNotebook time: {seconds:.0f} s ({seconds / 60:.1f} min) wall, papermill "
           f"included; parts: {parts}")
+    print(f"CPU time of the kernel: {cpu_seconds:.0f} s (on an otherwise idle machine the "
+          "wall time is this divided by the cores TensorFlow keeps busy)")
     print(f"Peak memory of the kernel (max RSS of child processes): {peak_mb:,.0f} MB")
     print(f"1-minute load average: {load_before:.1f} before, {os.getloadavg()[0]:.1f} after; "
           f"{os.cpu_count()} CPUs")

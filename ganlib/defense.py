@@ -281,7 +281,7 @@ def adversarial_training(images, labels, *, epsilon: float = 0.3, attack: str = 
             batch = np.concatenate([clean, attacked]) * 2.0 - 1.0
             model.train_on_batch(batch, np.concatenate([truth, truth]))
             done = epoch * per_epoch + index + 1
-            if progress and (time.monotonic() - shown >= 1.0 or done == epochs * per_epoch):
+            if progress and (time.monotonic() - shown >= 5.0 or done == epochs * per_epoch):
                 shown = time.monotonic()
                 line = viz.progress_text(f"{progress}: epoch {epoch + 1}/{epochs}", done,
                                          epochs * per_epoch, shown - start)
