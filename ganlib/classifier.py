@@ -24,6 +24,7 @@ from ganlib import data, viz
 
 __all__ = [
     "FEATURES_LAYER",
+    "build_feature_classifier",
     "classifier_features",
     "classifier_outputs",
     "classifier_probabilities",
@@ -97,6 +98,33 @@ def _check_for_classifier(classifier, images) -> np.ndarray:
     return array
 
 
+def build_feature_classifier(image_shape, num_classes: int = 10, seed: int = 0):
+    """The feature classifier's network, compiled and untrained (weights seeded with ``seed``).
+
+    Conv(32) - pool - Conv(64) - pool - Dense(128, "features") - Dropout - Dense(softmax),
+    for images in [-1, 1] of ``image_shape`` (height, width, channels).
+
+    Used in: ganlib.classifier.train_feature_classifier, ganlib.defense (adversarial
+    training of the same network).
+    """
+    from keras import layers
+
+    keras.utils.set_random_seed(seed)
+    inputs = keras.Input(tuple(image_shape), name="image")
+    x = layers.Conv2D(32, 3, padding="same", activation="relu")(inputs)
+    x = layers.MaxPooling2D()(x)
+    x = layers.Conv2D(64, 3, padding="same", activation="relu")(x)
+    x = layers.MaxPooling2D()(x)
+    x = layers.Flatten()(x)
+    x = layers.Dense(128, activation="relu", name=FEATURES_LAYER)(x)
+    x = layers.Dropout(0.3, seed=seed)(x)
+    outputs = layers.Dense(num_classes, activation="softmax", name="probabilities")(x)
+    classifier = keras.Model(inputs, outputs, name="feature_classifier")
+    classifier.compile(optimizer=keras.optimizers.Adam(1e-3),
+                       loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return classifier
+
+
 def train_feature_classifier(images, labels, num_classes: int = 10, epochs: int = 5,
                              batch_size: int = 128, seed: int = 0, verbose: int = 0,
                              progress: str | None = None):
@@ -120,8 +148,6 @@ def train_feature_classifier(images, labels, num_classes: int = 10, epochs: int 
 
     Used in: ganlib.classifier.feature_classifier, tests/test_classifier.py.
     """
-    from keras import layers
-
     array = _model_images(images)
     labels = np.asarray(labels)
     if labels.shape != (len(array),) or not np.issubdtype(labels.dtype, np.integer):
@@ -135,19 +161,7 @@ def train_feature_classifier(images, labels, num_classes: int = 10, epochs: int 
         raise ValueError(f"labels must lie in [0, {num_classes}) with num_classes >= 2, got "
                          f"values in [{labels.min()}, {labels.max()}].")
 
-    keras.utils.set_random_seed(seed)
-    inputs = keras.Input(array.shape[1:], name="image")
-    x = layers.Conv2D(32, 3, padding="same", activation="relu")(inputs)
-    x = layers.MaxPooling2D()(x)
-    x = layers.Conv2D(64, 3, padding="same", activation="relu")(x)
-    x = layers.MaxPooling2D()(x)
-    x = layers.Flatten()(x)
-    x = layers.Dense(128, activation="relu", name=FEATURES_LAYER)(x)
-    x = layers.Dropout(0.3, seed=seed)(x)
-    outputs = layers.Dense(num_classes, activation="softmax", name="probabilities")(x)
-    classifier = keras.Model(inputs, outputs, name="feature_classifier")
-    classifier.compile(optimizer=keras.optimizers.Adam(1e-3),
-                       loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    classifier = build_feature_classifier(array.shape[1:], num_classes, seed=seed)
     callbacks = []
     if progress:
         callbacks.append(_ProgressLine(progress, int(epochs),

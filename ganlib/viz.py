@@ -17,8 +17,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 __all__ = ["compare_grids", "figure_to_png", "image_grid", "markdown_table",
-           "plot_confusion_matrix", "plot_curves", "plot_image_rows", "plot_images",
-           "plot_losses", "save_gif", "training_figure"]
+           "plot_accuracy_curves", "plot_confusion_matrix", "plot_curves", "plot_image_rows",
+           "plot_images", "plot_losses", "plot_perturbation", "save_gif", "training_figure"]
 
 _CURVES = (("d_loss", "discriminator loss"), ("g_loss", "generator loss"),
            ("real_score", "D(x) on real"), ("fake_score", "D(G(z)) on fakes"))
@@ -168,6 +168,62 @@ def plot_curves(named_records, key, title="", ylabel=None) -> Figure:
         axis.legend(fontsize="small", ncols=2)
     if title:
         axis.set_title(title)
+    figure.tight_layout()
+    return figure
+
+
+def plot_accuracy_curves(named_curves, title="", xlabel="epsilon (pixels in [0, 1])") -> Figure:
+    """Accuracy against attack strength: one line per name of ``{epsilon: accuracy}``.
+
+    Used in: notebooks/11_robustness.ipynb.
+    """
+    figure = Figure(figsize=(7, 3.8))
+    axis = figure.subplots()
+    for name, curve in named_curves.items():
+        epsilons = sorted(curve)
+        axis.plot(epsilons, [curve[e] for e in epsilons], marker="o", markersize=4,
+                  label=name)
+    axis.set_xlabel(xlabel)
+    axis.set_ylabel("accuracy")
+    axis.set_ylim(-0.02, 1.02)
+    axis.grid(alpha=0.3)
+    if axis.lines:
+        axis.legend(fontsize="small")
+    if title:
+        axis.set_title(title)
+    figure.tight_layout()
+    return figure
+
+
+def plot_perturbation(original, adversarial, titles=(), extra=None, extra_title="") -> Figure:
+    """One image (pixels in [0, 1], H x W x C), its attacked version and the change between
+    them (red: brighter, blue: darker); ``extra`` adds a fourth image (e.g. a projection).
+
+    ``titles`` label the original and the attacked image (e.g. with predictions).
+
+    Used in: notebooks/11_robustness.ipynb.
+    """
+    original, adversarial = np.asarray(original), np.asarray(adversarial)
+    if original.shape != adversarial.shape or original.ndim != 3:
+        raise ValueError(f"original and adversarial must be one image each of the same "
+                         f"shape (H, W, C), got {original.shape} and {adversarial.shape}.")
+    panels = [(original, (list(titles) + ["original"])[0]),
+              (adversarial, (list(titles) + ["", "attacked"])[1] or "attacked")]
+    change = (adversarial - original).mean(axis=-1)
+    if extra is not None:
+        panels.append((np.asarray(extra), extra_title))
+    figure = Figure(figsize=(2.4 * (len(panels) + 1), 2.8))
+    axes = figure.subplots(1, len(panels) + 1)
+    for axis, (image, title) in zip(axes, panels[:2] + [(None, "")] + panels[2:],
+                                    strict=True):
+        axis.axis("off")
+        if image is None:
+            limit = max(float(np.abs(change).max()), 1e-6)
+            axis.imshow(change, cmap="bwr", vmin=-limit, vmax=limit, interpolation="nearest")
+            axis.set_title(f"change (largest {limit:.2f})", fontsize=9)
+            continue
+        _show_grid(axis, image_grid(image[None] * 2.0 - 1.0, padding=0), "")
+        axis.set_title(title, fontsize=9)
     figure.tight_layout()
     return figure
 
