@@ -15,6 +15,8 @@ Unpaired translation (CycleGAN), where no ground truth exists:
 * ``domain_accuracy``: the share of translated images that a classifier trained to tell the
   two real domains apart puts in the target domain;
 * ``cycle_error``: L1 between images and their round trip A -> B -> A;
+* ``label_accuracy``: whether a translation keeps what the image shows (a class
+  classifier still names the right class);
 
 with ``statistics_transfer`` as the baseline (each channel's mean and spread moved to
 those of the other domain: Reinhard et al. 2001's colour transfer, without the colour
@@ -31,7 +33,7 @@ from ganlib import classifier as feature_classifiers
 from ganlib import data
 
 __all__ = ["blur_baseline", "compare_translations", "cycle_error", "domain_accuracy",
-           "identity_baseline", "l1_error", "mean_baseline", "psnr", "ssim",
+           "identity_baseline", "l1_error", "label_accuracy", "mean_baseline", "psnr", "ssim",
            "statistics_transfer", "train_domain_classifier", "translation_scores"]
 
 #: Window of ``ssim``: 7x7 Gaussian, sigma 1.5 (the usual 11x11 is too wide for 28x28).
@@ -189,3 +191,15 @@ def statistics_transfer(images, reference) -> np.ndarray:
     target_mean, target_std = target.mean(axis=(0, 1, 2)), target.std(axis=(0, 1, 2))
     moved = (array - mean) / np.maximum(std, 1e-6) * target_std + target_mean
     return np.clip(moved, -1.0, 1.0).astype(np.float32)
+
+
+def label_accuracy(classifier, images, labels) -> float:
+    """The share of ``images`` that ``classifier`` gives their ``labels``: does a
+    translation keep what the image shows? Colour images are turned to grey first when the
+    classifier reads grey images (and grey ones repeated when it reads colour)."""
+    array = data.check_model_images(images)
+    labels = data.check_labels(labels, n=len(array))
+    channels = int(classifier.input_shape[-1])
+    array = data.resize_images(array, tuple(classifier.input_shape[1:3]) + (channels,))
+    predicted = feature_classifiers.classifier_probabilities(classifier, array).argmax(axis=1)
+    return float(np.mean(predicted == labels))

@@ -69,3 +69,14 @@ def test_domain_classifier_tells_dark_from_bright_and_cycle_error_of_identity_is
     assert image_metrics.cycle_error(lambda x: x, lambda x: x * 0, dark) > 0.1
     with pytest.raises(ValueError, match="domain must be 'A' or 'B'"):
         image_metrics.domain_accuracy(judge, dark, "C")
+
+
+def test_label_accuracy_converts_colour_for_a_grey_classifier():
+    rng = np.random.default_rng(0)
+    dark = rng.uniform(-1, -0.5, (32, 8, 8, 1)).astype(np.float32)
+    bright = rng.uniform(0.5, 1, (32, 8, 8, 1)).astype(np.float32)
+    judge = image_metrics.train_domain_classifier(dark, bright, epochs=3)
+    colour = np.repeat(np.concatenate([dark, bright]), 3, axis=-1)
+    labels = np.repeat([0, 1], 32)
+    assert image_metrics.label_accuracy(judge, colour, labels) == 1.0
+    assert image_metrics.label_accuracy(judge, colour, 1 - labels) == 0.0
