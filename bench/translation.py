@@ -68,7 +68,7 @@ def main(argv=None):
     parameters = {name: _value(value) for name, value in args.p}
     print(f"load average before: {os.getloadavg()[0]:.2f}; parameters: {parameters or 'defaults'}")
     for stem in args.only or NOTEBOOKS:
-        seconds, peak, metrics = run_one(stem, Path(args.out), parameters)
+        seconds, peak, metrics = run_one(stem, Path(args.out).resolve(), parameters)
         print(f"\n== {stem}: {seconds / 60:.1f} min for the whole notebook, "
               f"{metrics['train_seconds'] / 60:.1f} min of it training "
               f"({metrics['steps']:,} steps); peak RSS of its kernel {peak:,.0f} MiB; "
