@@ -239,9 +239,13 @@ class LiveSamples(_StepCounting):
             else:
                 self._display_handle.update(Image(png))
 
+    def sample_grid(self):
+        """The picture on the left of the figure: a grid of the model's current samples."""
+        return viz.image_grid(self.model.sampler.predict(self.latent, verbose=0))
+
     def refresh(self):
         """Draw the current samples and curves now; return the PNG bytes."""
-        grid = viz.image_grid(self.model.sampler.predict(self.latent, verbose=0))
+        grid = self.sample_grid()
         self.frames.append(grid)
         figure = viz.training_figure(grid, self.history, step=self.step, title=self.title)
         png = viz.figure_to_png(figure)

@@ -36,6 +36,8 @@ EXPECTED_FILES = {
     "07_conditional": ["real_by_class.png", "training.png", "progress.gif", "class_grid.png",
                        "latent_walk.png", "class_walk.png", "confusion_matrix.png"],
     "08_augmentation": ["classic_examples.png", "gan_samples.png", "accuracy.png"],
+    "09_pix2pix": ["pairs.png", "training.png", "progress.gif", "results.png"],
+    "10_cyclegan": ["domains.png", "training.png", "progress.gif", "results.png"],
     "11_robustness": ["attack_example.png", "attack_curves.png", "gan_samples.png",
                       "projections.png", "robustness_curves.png", "robustness.json"],
 }
