@@ -293,7 +293,9 @@ def plot_attention(images, maps, queries, title="") -> Figure:
         queries: (row, column) positions on the s x s map.
 
     Each panel shows the image in grey, the query's attention row as a heat map on top
-    (red: where it reads from) and the query as a cyan cross.
+    (red: where it reads from; scaled to its largest weight, but never beyond 4 times
+    the uniform weight 1/P, so attention spread evenly shows pale) and the query as a
+    cyan cross.
 
     Used in: notebooks/12_related_models.ipynb.
     """
@@ -327,7 +329,7 @@ def plot_attention(images, maps, queries, title="") -> Figure:
         for j, (row, col) in enumerate(queries, start=1):
             heat = maps[i, row * side + col].reshape(side, side)
             _show_grid(axes[i, j], grid, f"query ({row}, {col})" if i == 0 else "")
-            axes[i, j].imshow(heat / max(heat.max(), 1e-12), cmap="Reds", alpha=0.6,
+            axes[i, j].imshow(heat / max(heat.max(), 4.0 / heat.size), cmap="Reds", alpha=0.6,
                               extent=extent, vmin=0, vmax=1, interpolation="nearest")
             marker(axes[i, j], row, col)
     if title:

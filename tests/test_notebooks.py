@@ -36,6 +36,9 @@ EXPECTED_FILES = {
     "07_conditional": ["real_by_class.png", "training.png", "progress.gif", "class_grid.png",
                        "latent_walk.png", "class_walk.png", "confusion_matrix.png"],
     "08_augmentation": ["classic_examples.png", "gan_samples.png", "accuracy.png"],
+    "12_related_models": ["elbo_curve.png", "reconstructions.png", "vae_samples.png",
+                          "latent_map.png", "samples_side_by_side.png", "attention_maps.png",
+                          "attention_maps_discriminator.png"],
 }
 
 #: Notebooks that deliberately load no image dataset (pure mathematics on known densities).
