@@ -74,7 +74,7 @@ def main(argv=None) -> int:
     load_after = os.getloadavg()
     if run.status != "ok":
         print(f"The notebook FAILED after {run.seconds:.0f} s: {run.error}\n"
-              f"See {run.executed}.")
+              f"See {run.output}.")
         return 1
     result = json.loads((out_dir / NOTEBOOK.stem / "comparison.json").read_text())
     print(f"\nDataset: {result['dataset']}; {result['eval_samples']:,} samples per model; "
@@ -86,7 +86,7 @@ def main(argv=None) -> int:
     print(f"peak resident memory of the kernel: {peak_mb:,.0f} MB")
     print(f"load average (1 min) before / after: {load_before[0]:.1f} / {load_after[0]:.1f} "
           f"on {os.cpu_count()} cores")
-    print(f"executed notebook: {run.executed}")
+    print(f"executed notebook: {run.output}")
     if result["dataset"] != args.dataset and not args.allow_fallback:
         print(f"The notebook used {result['dataset']!r}, not {args.dataset!r}; these are not "
               "the benchmark's figures (pass --allow-fallback to accept them).")
