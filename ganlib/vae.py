@@ -21,7 +21,7 @@ data, as in the paper's MNIST experiments; it is not a normalised likelihood for
 values (Loaiza-Ganem & Cunningham 2019), so the ELBO here is a training objective, not a
 log-likelihood to compare across models.
 
-Used in: notebooks/12_related_models.ipynb, bench/vae_vs_gan.py.
+Used in: notebooks/12_related_models.ipynb.
 """
 
 from __future__ import annotations
