@@ -18,8 +18,8 @@ import numpy as np
 
 from ganlib import viz
 
-__all__ = ["CheckpointSaver", "LiveSamples", "NonFiniteGuard", "StepProgress", "StopAtStep",
-           "StopOnEvent"]
+__all__ = ["CheckpointSaver", "LiveSamples", "NonFiniteGuard", "StepProgress", "StopAfterSeconds",
+           "StopAtStep", "StopOnEvent"]
 
 
 class _StepCounting(keras.callbacks.Callback):
@@ -91,6 +91,30 @@ class StopOnEvent(keras.callbacks.Callback):
 
     def on_train_batch_end(self, batch, logs=None):
         if self.event.is_set():
+            self.model.stop_training = True
+
+
+class StopAfterSeconds(keras.callbacks.Callback):
+    """Stops ``fit`` after the first step that ends ``seconds`` after ``fit`` began.
+
+    The clock includes tracing the first step, so any model (a GAN, a VAE) gets the same
+    wall-clock budget; ``elapsed`` holds the time used. Used in:
+    notebooks/12_related_models.ipynb.
+    """
+
+    def __init__(self, seconds: float):
+        super().__init__()
+        if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) \
+                or not 0 < seconds < math.inf:
+            raise ValueError(f"seconds must be a number > 0, got {seconds!r}.")
+        self.seconds, self.start, self.elapsed = float(seconds), None, 0.0
+
+    def on_train_begin(self, logs=None):
+        self.start = time.perf_counter()
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.elapsed = time.perf_counter() - self.start
+        if self.elapsed >= self.seconds:
             self.model.stop_training = True
 
 

@@ -47,12 +47,14 @@ def upsampling_plan(image_shape):
 
 
 def dcgan_generator(latent_dim=64, image_shape=(28, 28, 1), width=32, kernel_size=4,
-                    name="generator"):
+                    name="generator", output_activation="tanh"):
     """DCGAN generator: z (N, latent_dim) -> images (N, H, W, C) in [-1, 1].
 
     A Dense layer makes a small feature map (7x7 for 28x28, 4x4 for 32x32) with
     ``width * 2**(n-1)`` channels; each transposed convolution doubles the size and
     halves the channels, the last one maps to the image channels with tanh.
+    ``output_activation=None`` gives the last layer's raw values instead (a VAE decoder's
+    pixel logits, ``ganlib.vae``).
     """
     latent_dim = _check_positive_int(latent_dim, "latent_dim")
     width = _check_positive_int(width, "width")
@@ -70,12 +72,12 @@ def dcgan_generator(latent_dim=64, image_shape=(28, 28, 1), width=32, kernel_siz
         x = layers.BatchNormalization()(x)
         x = layers.ReLU()(x)
     outputs = layers.Conv2DTranspose(image_shape[2], kernel_size, strides=2, padding="same",
-                                     activation="tanh")(x)
+                                     activation=output_activation)(x)
     return keras.Model(inputs, outputs, name=name)
 
 
 def dcgan_discriminator(image_shape=(28, 28, 1), width=32, kernel_size=4, dropout=0.0,
-                        spectral_norm=False, name="discriminator"):
+                        spectral_norm=False, name="discriminator", output_units=1):
     """DCGAN discriminator: images (N, H, W, C) -> one logit per image (no sigmoid).
 
     Strided convolutions with LeakyReLU(0.2) halve the size and double the channels
@@ -84,8 +86,11 @@ def dcgan_discriminator(image_shape=(28, 28, 1), width=32, kernel_size=4, dropou
     ``keras.layers.SpectralNormalization``: each weight matrix is divided by its largest
     singular value (one power iteration per training call), which bounds the
     discriminator's Lipschitz constant (Miyato et al. 2018).
+    ``output_units`` > 1 gives that many outputs per image instead (a VAE encoder's
+    mean and log-variance, ``ganlib.vae``).
     """
     width = _check_positive_int(width, "width")
+    output_units = _check_positive_int(output_units, "output_units")
     if not 0.0 <= float(dropout) < 1.0:
         raise ValueError(f"dropout must be in [0, 1), got {dropout!r}.")
     _, doublings = upsampling_plan(image_shape)
@@ -103,8 +108,8 @@ def dcgan_discriminator(image_shape=(28, 28, 1), width=32, kernel_size=4, dropou
         if dropout:
             x = layers.Dropout(dropout)(x)
     x = layers.Flatten()(x)
-    logits = normalised(layers.Dense(1, name="logit_dense" if spectral_norm else "logit"),
-                        name="logit")(x)
+    dense = layers.Dense(output_units, name="logit_dense" if spectral_norm else "logit")
+    logits = normalised(dense, name="logit")(x)
     return keras.Model(inputs, logits, name=name)
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import keras
 
-from ganlib import data, losses, models
+from ganlib import attention, data, losses, models
 from ganlib.training import GAN
 
 __all__ = ["DCGANRecipe", "PLAIN", "VARIANTS", "build_dcgan", "variant"]
@@ -146,14 +146,22 @@ def variant(name: str, **changes) -> DCGANRecipe:
     return DCGANRecipe().replace(**VARIANTS[name]).replace(**changes)
 
 
-def build_dcgan(recipe: DCGANRecipe, image_shape=(28, 28, 1)) -> GAN:
-    """Build and compile the DCGAN described by ``recipe`` for images of ``image_shape``."""
+def build_dcgan(recipe: DCGANRecipe, image_shape=(28, 28, 1), attention_resolution=None) -> GAN:
+    """Build and compile the DCGAN described by ``recipe`` for images of ``image_shape``.
+
+    ``attention_resolution``: when given (e.g. 14), a SAGAN self-attention layer is
+    inserted in both networks after their feature maps of that size
+    (``ganlib.attention.add_self_attention``).
+    """
     if not isinstance(recipe, DCGANRecipe):
         raise TypeError(f"recipe must be a DCGANRecipe, got {type(recipe).__name__}.")
     keras.utils.set_random_seed(recipe.seed)
     generator = models.dcgan_generator(recipe.latent_dim, image_shape, width=recipe.width)
     discriminator = models.dcgan_discriminator(image_shape, width=recipe.width,
                                                spectral_norm=recipe.spectral_norm)
+    if attention_resolution is not None:
+        generator, discriminator = attention.add_self_attention(generator, discriminator,
+                                                                attention_resolution)
     gan = GAN(generator, discriminator, seed=recipe.seed)
     gan.compile(
         d_optimizer=keras.optimizers.Adam(recipe.d_learning_rate, beta_1=recipe.beta1),

@@ -15,6 +15,7 @@ from ganlib.callbacks import (
     LiveSamples,
     NonFiniteGuard,
     StepProgress,
+    StopAfterSeconds,
     StopAtStep,
     StopOnEvent,
 )
@@ -95,6 +96,17 @@ def test_stop_at_step_counts_from_the_steps_already_done(make_gan, tiny_dataset,
     fit_quietly(gan, tiny_dataset, steps_per_epoch=2)
     fit_quietly(gan, tiny_dataset, steps_per_epoch=5, callbacks=[StopAtStep(3)])
     assert gan.steps_done == 3
+
+
+@pytest.mark.parametrize(("seconds", "expected_steps"), [(1e-9, 1), (1e9, 4)])
+def test_stop_after_seconds_stops_after_the_step_that_uses_up_the_budget(
+        make_gan, tiny_dataset, fit_quietly, seconds, expected_steps):
+    gan, budget = make_gan(), StopAfterSeconds(seconds)
+    fit_quietly(gan, tiny_dataset, steps_per_epoch=2, epochs=2, callbacks=[budget])
+    assert gan.steps_done == expected_steps
+    assert budget.elapsed > 0
+    with pytest.raises(ValueError, match="seconds must be a number > 0, got 0"):
+        StopAfterSeconds(0)
 
 
 # --------------------------------------------------------------------------- LiveSamples

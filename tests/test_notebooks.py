@@ -40,6 +40,9 @@ EXPECTED_FILES = {
     "10_cyclegan": ["domains.png", "training.png", "progress.gif", "results.png"],
     "11_robustness": ["attack_example.png", "attack_curves.png", "gan_samples.png",
                       "projections.png", "robustness_curves.png", "robustness.json"],
+    "12_related_models": ["elbo_curve.png", "reconstructions.png", "vae_samples.png",
+                          "latent_map.png", "samples_side_by_side.png", "attention_maps.png",
+                          "attention_maps_discriminator.png"],
 }
 
 #: Notebooks that deliberately load no image dataset (pure mathematics on known densities).

@@ -183,6 +183,34 @@ def test_plot_confusion_matrix_writes_the_row_shares():
         viz.plot_confusion_matrix(np.ones((3, 3)), ["cat", "dog"])
 
 
+def test_plot_latent_map_draws_the_codes_and_the_decoded_grid():
+    grid = np.zeros((9, 8, 8, 1), np.float32)
+    codes = np.array([[0.0, 1.0], [2.0, -1.0]])
+    figure = viz.plot_latent_map(grid, [-2.0, 0.0, 2.0], codes, labels=[0, 3],
+                                 class_names=[str(i) for i in range(10)])
+    scatter_axis, grid_axis = figure.axes[:2]
+    np.testing.assert_array_equal(scatter_axis.collections[0].get_offsets(), codes)
+    assert grid_axis.images[0].get_extent() == [-3.0, 3.0, -3.0, 3.0]   # cells centred
+    assert len(viz.plot_latent_map(grid, [-2.0, 0.0, 2.0]).axes) == 1
+    with pytest.raises(ValueError, match="n \\* n images"):
+        viz.plot_latent_map(grid[:8], [-2.0, 0.0, 2.0])
+
+
+def test_plot_attention_draws_one_heat_map_per_query():
+    images = np.zeros((2, 28, 28, 1), np.float32)
+    maps = np.full((2, 196, 196), 1 / 196)
+    maps[0, 3 * 14 + 5] = np.eye(196)[0]          # query (3, 5) of image 0 reads position 0
+    figure = viz.plot_attention(images, maps, [(3, 5), (10, 10)])
+    axes = np.asarray(figure.axes).reshape(2, 3)
+    heat = axes[0, 1].images[1].get_array()
+    assert heat[0, 0] == 1.0 and heat.sum() == 1.0
+    assert axes[0, 1].get_title() == "query (3, 5)"
+    with pytest.raises(ValueError, match=r"queries must be \(row, column\) pairs in 0..13"):
+        viz.plot_attention(images, maps, [(14, 0)])
+    with pytest.raises(ValueError, match="not a square feature map"):
+        viz.plot_attention(images, maps[:, :195, :195], [(0, 0)])
+
+
 def test_progress_text_extrapolates_the_time_left():
     assert viz.progress_text("fit:", 1, 4, 30.0, "step 1 / 4") == \
         "fit: [#####...............]  25%, step 1 / 4, 30 s elapsed, ~1 min 30 s left"
