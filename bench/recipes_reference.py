@@ -18,6 +18,8 @@ and hyperparameters differ between them:
   (``ganlib.conditional.build_conditional_gan``: label embedding in the generator,
   projection discriminator), trained on (image, label) batches, exactly as
   notebooks/07_conditional.ipynb trains it.
+- ``conditional_ac``: the same, with the auxiliary-classifier discriminator of AC-GAN
+  (``discriminator="auxiliary"``, class loss weight 1) instead of the projection.
 
 Used in: bench/train_budget.py, bench/compare_recipes.py.
 """
@@ -37,7 +39,9 @@ from ganlib.training import GAN
 __all__ = ["RECIPES", "BenchRecipe", "build_recipe", "tutorial_generator",
            "tutorial_discriminator", "radford_generator", "radford_discriminator"]
 
-RECIPES = (*VARIANTS, "baseline", "radford", "conditional")
+#: Conditional recipes: bench name -> ``build_conditional_gan``'s ``discriminator``.
+CONDITIONAL = {"conditional": "projection", "conditional_ac": "auxiliary"}
+RECIPES = (*VARIANTS, "baseline", "radford", *CONDITIONAL)
 
 
 @dataclass
@@ -173,13 +177,14 @@ def build_recipe(name: str, image_shape=(28, 28, 1), seed: int = 0,
         recipe = variant(name, dataset=dataset, seed=seed, **changes)
         return BenchRecipe(name, build_dcgan(recipe, image_shape), recipe.batch_size,
                            f"ganlib recipe variant {name!r}: {recipe}")
-    if name == "conditional":
+    if name in CONDITIONAL:
         recipe = variant("ema", dataset=dataset, seed=seed)  # as notebook 07: Adam 2e-4, EMA
         num_classes = len(data.DATASETS[dataset]["classes"])
-        gan = conditional.build_conditional_gan(recipe, num_classes, image_shape)
+        gan = conditional.build_conditional_gan(recipe, num_classes, image_shape,
+                                                discriminator=CONDITIONAL[name])
         return BenchRecipe(name, gan, recipe.batch_size,
-                           f"class-conditional GAN (projection discriminator): {recipe}",
-                           num_classes=num_classes)
+                           f"class-conditional GAN ({CONDITIONAL[name]} discriminator): "
+                           f"{recipe}", num_classes=num_classes)
     if name not in _REFERENCE:
         raise ValueError(f"Unknown recipe {name!r}; choose one of {list(RECIPES)}.")
     make_generator, make_discriminator, learning_rate, beta1, batch, text = _REFERENCE[name]

@@ -11,6 +11,11 @@ an unconditional realism score plus how well the features match the class's embe
 ``ConditionalGAN`` trains them on batches of (images, labels) with the losses, penalties,
 EMA generator and checkpoints of ``ganlib.training.GAN``; ``train_gan`` works unchanged.
 
+The other way to tell the discriminator about classes is the auxiliary classifier (AC-GAN,
+Odena, Olah & Shlens 2017): the discriminator reads the image only and has two heads, a
+realism logit and a class prediction. Both sides are also trained to get the class right
+(``AuxiliaryClassifierGAN``; ``build_conditional_gan(..., discriminator="auxiliary")``).
+
 The rest shows what the label does: a grid with one row per class, a walk through the
 latent space with the class fixed, a walk from one class to another with z fixed, and the
 conditional accuracy (do the samples belong to the class asked for, according to
@@ -35,6 +40,8 @@ from ganlib.recipes import DCGANRecipe
 from ganlib.training import GAN
 
 __all__ = [
+    "DISCRIMINATORS",
+    "AuxiliaryClassifierGAN",
     "ConditionalGAN",
     "ConditionalSamples",
     "build_conditional_gan",
@@ -45,12 +52,22 @@ __all__ = [
     "conditional_generator",
     "interpolate_class",
     "interpolate_latent",
+    "auxiliary_classifier_discriminator",
     "projection_discriminator",
 ]
 
 #: Layer names the functions below look up (they survive ``keras.models.clone_model``).
 EMBEDDING_LAYER = "class_embedding"
 BODY_MODEL = "generator_body"
+CLASS_HEAD = "class_logits"
+
+#: How the discriminator learns about classes: name -> what it does.
+DISCRIMINATORS = {
+    "projection": "reads (image, label); logit = psi(h) + <embed(label), h> (Miyato & Koyama "
+                  "2018)",
+    "auxiliary": "reads the image; a realism logit and a class prediction, both trained "
+                 "(AC-GAN, Odena et al. 2017)",
+}
 
 
 def _whole(value, name, minimum=1, example=""):
@@ -105,11 +122,31 @@ def projection_discriminator(num_classes=10, image_shape=(28, 28, 1), width=32,
     return keras.Model([base.input, label], logits, name=name)
 
 
+def auxiliary_classifier_discriminator(num_classes=10, image_shape=(28, 28, 1), width=32,
+                                       spectral_norm=False,
+                                       name="auxiliary_classifier_discriminator"):
+    """Discriminator of images -> (realism logit (N, 1), class logits (N, num_classes)).
+
+    Both heads read h, the input of the DCGAN discriminator's last layer: psi (the realism
+    logit) and a Dense layer named "class_logits". Odena, Olah & Shlens 2017 (AC-GAN).
+    """
+    num_classes = _check_num_classes(num_classes)
+    base = models.dcgan_discriminator(image_shape, width=width, spectral_norm=spectral_norm,
+                                      name=f"{name}_base")
+    psi = base.get_layer("logit")
+    class_logits = layers.Dense(num_classes, name=CLASS_HEAD)(psi.input)
+    return keras.Model(base.input, [psi.output, class_logits], name=name)
+
+
 def _num_classes_of(model, role):
-    layer_name, builder = {"generator": (EMBEDDING_LAYER, "conditional_generator"),
-                           "discriminator": ("projection", "projection_discriminator")}[role]
+    layer_name, builder = {
+        "generator": (EMBEDDING_LAYER, "conditional_generator"),
+        "discriminator": ("projection", "projection_discriminator"),
+        "auxiliary": (CLASS_HEAD, "auxiliary_classifier_discriminator"),
+    }[role]
     try:
-        return int(model.get_layer(layer_name).input_dim)
+        layer = model.get_layer(layer_name)
+        return int(layer.units if role == "auxiliary" else layer.input_dim)
     except (ValueError, AttributeError):
         raise ValueError(f"The {role} has no class embedding ({layer_name!r}); build it with "
                          f"ganlib.conditional.{builder}(...).") from None
@@ -128,20 +165,26 @@ class ConditionalGAN(GAN):
         seed: seed of the latent sampler used in training.
     """
 
+    #: ``_num_classes_of`` role of the discriminator this class trains.
+    discriminator_role = "discriminator"
+
     def __init__(self, generator, discriminator, seed=0, **kwargs):
         num_classes = _num_classes_of(generator, "generator")
-        if _num_classes_of(discriminator, "discriminator") != num_classes:
+        judged = _num_classes_of(discriminator, self.discriminator_role)
+        if judged != num_classes:
             raise ValueError(
                 f"The generator was built for {num_classes} classes but the discriminator "
-                f"for {_num_classes_of(discriminator, 'discriminator')}; build both with the "
-                "same num_classes."
+                f"for {judged}; build both with the same num_classes."
             )
         latent_dim = int(generator.input_shape[0][-1])
+        image_input = discriminator.input_shape
+        if isinstance(image_input, list):  # (image, label) inputs: the first is the image
+            image_input = image_input[0]
         # GAN checks the latent size and the image shapes of single-input networks: run its
-        # checks on the (z -> image) and (image ->) parts, then keep the two-input networks.
+        # checks on the (z -> image) and (image ->) parts, then keep the real networks.
         super().__init__(
             SimpleNamespace(input_shape=(None, latent_dim), output_shape=generator.output_shape),
-            SimpleNamespace(input_shape=discriminator.input_shape[0]),
+            SimpleNamespace(input_shape=image_input),
             latent_dim=latent_dim, seed=seed, **kwargs)
         self.generator = generator
         self.discriminator = discriminator
@@ -166,15 +209,22 @@ class ConditionalGAN(GAN):
         with tf.control_dependencies(checks):  # check before the embeddings look them up
             return images, tf.identity(labels)
 
+    def _judge(self, images, labels, real=False):
+        """Realism logits of ``images`` (made for ``labels``; ``real`` marks the data batch)
+        and their class loss (none for the projection discriminator: the label is one of
+        its inputs)."""
+        return self.discriminator([images, labels], training=True), 0.0
+
     def _discriminator_step(self, real, labels, scale):
         z = keras.random.normal((tf.shape(real)[0], self.latent_dim), seed=self.seed_generator)
 
         def critic(points):
-            return self.discriminator([points, labels], training=True)
+            return self._judge(points, labels)[0]
 
         with tf.GradientTape() as tape:
             fake = self.generator([z, labels], training=True)
-            real_logits, fake_logits = critic(real), critic(fake)
+            (real_logits, real_class_loss), (fake_logits, fake_class_loss) = (
+                self._judge(real, labels, real=True), self._judge(fake, labels))
             d_loss = self.d_loss_fn(real_logits, fake_logits)
             if self.gradient_penalty_weight > 0:
                 penalty = losses.gradient_penalty(critic, real, fake, seed=self.seed_generator)
@@ -184,6 +234,7 @@ class ConditionalGAN(GAN):
                 r1 = losses.r1_penalty(critic, real)
                 self.r1_tracker.update_state(r1)
                 d_loss += 0.5 * self.r1_weight * r1
+            d_loss += self._class_loss_term(real_class_loss + fake_class_loss)
             scaled = d_loss * scale  # inside the tape, or there would be no gradient
         variables = self.discriminator.trainable_variables
         self.d_optimizer.apply_gradients(
@@ -191,12 +242,17 @@ class ConditionalGAN(GAN):
         self.d_loss_tracker.update_state(d_loss)
         return real_logits, fake_logits
 
+    def _class_loss_term(self, class_loss):
+        """What the class loss adds to a network's loss (nothing here: no class head)."""
+        return class_loss
+
     def _generator_step(self, labels, scale):
         z = keras.random.normal((tf.shape(labels)[0], self.latent_dim),
                                 seed=self.seed_generator)
         with tf.GradientTape() as tape:
             fake = self.generator([z, labels], training=True)
-            g_loss = self.g_loss_fn(self.discriminator([fake, labels], training=True))
+            fake_logits, fake_class_loss = self._judge(fake, labels)
+            g_loss = self.g_loss_fn(fake_logits) + self._class_loss_term(fake_class_loss)
             scaled = g_loss * scale
         variables = self.generator.trainable_variables
         self.g_optimizer.apply_gradients(
@@ -240,22 +296,92 @@ class ConditionalGAN(GAN):
                                     verbose=0)
 
 
+class AuxiliaryClassifierGAN(ConditionalGAN):
+    """A ``ConditionalGAN`` whose discriminator reads the image only and also classifies it.
+
+    Losses (Odena, Olah & Shlens 2017): the discriminator adds
+    ``class_loss_weight * (CE(real class) + CE(requested class of the fakes))`` to its
+    realism loss; the generator adds ``class_loss_weight * CE(requested class of its
+    fakes)``, so it is pushed to draw images the classifier head recognises. The class
+    head's loss and accuracy on the real batches are reported as ``class_loss`` and
+    ``real_class_accuracy``.
+
+    Args:
+        generator: ``conditional_generator(...)``;
+        discriminator: ``auxiliary_classifier_discriminator(...)``;
+        class_loss_weight: weight of the class terms (> 0; 1 in the paper).
+    """
+
+    discriminator_role = "auxiliary"
+
+    def __init__(self, generator, discriminator, seed=0, class_loss_weight=1.0, **kwargs):
+        super().__init__(generator, discriminator, seed=seed, **kwargs)
+        weight = float(class_loss_weight)
+        if not np.isfinite(weight) or weight <= 0:
+            raise ValueError(f"class_loss_weight must be a finite number > 0 (1 in the AC-GAN "
+                             f"paper), got {class_loss_weight!r}.")
+        self.class_loss_weight = weight
+        self.class_loss_tracker = keras.metrics.Mean(name="class_loss")
+        self.class_accuracy_tracker = keras.metrics.Mean(name="real_class_accuracy")
+
+    @property
+    def metrics(self):
+        return [*super().metrics, self.class_loss_tracker, self.class_accuracy_tracker]
+
+    def _judge(self, images, labels, real=False):
+        logits, class_logits = self.discriminator(images, training=True)
+        class_loss = tf.reduce_mean(keras.losses.sparse_categorical_crossentropy(
+            labels, class_logits, from_logits=True))
+        if real:
+            hits = tf.equal(tf.argmax(class_logits, axis=-1, output_type=tf.int32), labels)
+            self.class_accuracy_tracker.update_state(tf.reduce_mean(tf.cast(hits, tf.float32)))
+            self.class_loss_tracker.update_state(class_loss)
+        return logits, class_loss
+
+    def _class_loss_term(self, class_loss):
+        return self.class_loss_weight * class_loss
+
+    def classify(self, images):
+        """The class head's prediction (int, N) for images in [-1, 1] (N, H, W, C): the
+        discriminator doubles as a classifier of real images."""
+        images = np.asarray(images, np.float32)
+        expected = tuple(self.discriminator.input_shape[1:])
+        if images.ndim != 4 or images.shape[1:] != expected:
+            raise ValueError(f"images must have shape (N, {', '.join(map(str, expected))}) "
+                             f"in [-1, 1], got {images.shape}.")
+        logits = self.discriminator.predict(images, batch_size=256, verbose=0)[1]
+        return logits.argmax(axis=-1)
+
+
 def build_conditional_gan(recipe: DCGANRecipe, num_classes=10, image_shape=(28, 28, 1),
-                          embedding_dim=16) -> ConditionalGAN:
+                          embedding_dim=16, discriminator="projection",
+                          class_loss_weight=1.0) -> ConditionalGAN:
     """Build and compile the conditional GAN with ``recipe``'s sizes and training settings.
 
     The same ``DCGANRecipe`` as notebook 04 (width, latent size, optimizers, loss,
-    penalties, spectral norm, EMA), with a class embedding in both networks.
+    penalties, spectral norm, EMA), with a class embedding in the generator.
+    ``discriminator`` is one of ``DISCRIMINATORS``: "projection" (a ``ConditionalGAN``)
+    or "auxiliary" (an ``AuxiliaryClassifierGAN`` with ``class_loss_weight``).
     """
     if not isinstance(recipe, DCGANRecipe):
         raise TypeError(f"recipe must be a DCGANRecipe, got {type(recipe).__name__}.")
+    if discriminator not in DISCRIMINATORS:
+        raise ValueError(f"Unknown discriminator {discriminator!r}; choose one of "
+                         f"{sorted(DISCRIMINATORS)}.")
     keras.utils.set_random_seed(recipe.seed)
-    gan = ConditionalGAN(
-        conditional_generator(recipe.latent_dim, num_classes, image_shape, width=recipe.width,
-                              embedding_dim=embedding_dim),
-        projection_discriminator(num_classes, image_shape, width=recipe.width,
-                                 spectral_norm=recipe.spectral_norm),
-        seed=recipe.seed)
+    generator = conditional_generator(recipe.latent_dim, num_classes, image_shape,
+                                      width=recipe.width, embedding_dim=embedding_dim)
+    if discriminator == "auxiliary":
+        gan = AuxiliaryClassifierGAN(
+            generator, auxiliary_classifier_discriminator(
+                num_classes, image_shape, width=recipe.width,
+                spectral_norm=recipe.spectral_norm),
+            seed=recipe.seed, class_loss_weight=class_loss_weight)
+    else:
+        gan = ConditionalGAN(
+            generator, projection_discriminator(num_classes, image_shape, width=recipe.width,
+                                                spectral_norm=recipe.spectral_norm),
+            seed=recipe.seed)
     gan.compile(
         d_optimizer=keras.optimizers.Adam(recipe.d_learning_rate, beta_1=recipe.beta1),
         g_optimizer=keras.optimizers.Adam(recipe.g_learning_rate, beta_1=recipe.beta1),

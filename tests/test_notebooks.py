@@ -166,3 +166,18 @@ def test_a_sweep_over_the_dcgan_notebook_collects_its_metrics(tmp_path):
     assert row["LOSS"] == "hinge" and row["status"] == "ok"
     assert row["steps"] == QUICK_STEPS and math.isfinite(row["fid"])
     assert (tmp_path / "sweep" / "results.md").exists()
+
+
+def test_conditional_notebook_trains_and_restores_the_auxiliary_classifier_gan(tmp_path):
+    executed = _run(NOTEBOOK_DIR / "07_conditional.ipynb", tmp_path, DISCRIMINATOR="auxiliary")
+    text = _stdout(executed)
+    assert "image -> realism (1,) and class logits (10,)" in text
+    assert "restored model draws identical images: True" in text
+    assert any("-auxiliary" in path.name for path in (tmp_path / "out" / "checkpoints").iterdir())
+
+
+def test_conditional_notebook_refuses_an_unknown_discriminator(tmp_path):
+    with pytest.raises(papermill.PapermillExecutionError) as error:
+        _run(NOTEBOOK_DIR / "07_conditional.ipynb", tmp_path, DISCRIMINATOR="acgan")
+    assert "DISCRIMINATOR = 'acgan' is not valid: it must be one of ['auxiliary', " \
+           "'projection']" in str(error.value)

@@ -220,3 +220,15 @@ def test_bench_recipe_changes_apply_to_course_recipes_only(bench_module):
         reference.build_recipe("radford", changes={"width": 16})
     with pytest.raises(ValueError, match="WIDTH"):
         reference.build_recipe("default", changes={"width": 0})
+
+
+@pytest.mark.parametrize("name, discriminator", [("conditional", "projection_discriminator"),
+                                                 ("conditional_ac",
+                                                  "auxiliary_classifier_discriminator")])
+def test_bench_conditional_recipes_build_the_named_discriminator(bench_module, name,
+                                                                 discriminator):
+    reference = bench_module("recipes_reference")
+    bench = reference.build_recipe(name, seed=0, dataset="fashion_mnist")
+    assert bench.num_classes == 10
+    assert bench.gan.discriminator.name == discriminator
+    assert "d_learning_rate=0.0002" in bench.description  # notebook 07's rate, not 4e-4
