@@ -25,6 +25,8 @@ def engine():
     ({"optimizer": "adagrad"}, "optimizer='adagrad' is unknown"),
     ({"d_steps": 0}, "d_steps=0"),
     ({"gradient_penalty_weight": -1.0}, "gradient_penalty_weight=-1.0"),
+    ({"r1_weight": -0.1}, r"r1_weight=-0.1 must be a number >= 0 \(0 switches it off"),
+    ({"r1_weight": float("inf")}, "r1_weight=inf"),
 ])
 def test_bad_settings_are_refused_with_their_name(changes, message):
     with pytest.raises(ValueError, match=message):
@@ -64,6 +66,35 @@ def test_d_steps_and_penalty_reach_the_gan():
     assert engine.gan.d_optimizer.iterations.numpy() == 6  # 3 critic updates per G step
     assert engine.step == 2
     assert np.isfinite(engine.history[-1]["gradient_penalty"])
+
+
+def test_r1_penalty_reaches_the_gan_and_changes_training():
+    plain = pg.Playground(TINY, eval_samples=50)
+    penalised = pg.Playground(TINY.replace(r1_weight=10.0), eval_samples=50)
+    assert penalised.gan.r1_weight == 10.0 and plain.gan.r1_weight == 0.0
+    plain.train(3)
+    record = penalised.train(3)
+    assert np.isfinite(record["r1_penalty"]) and record["r1_penalty"] >= 0
+    assert "r1_penalty" not in plain.history[-1]
+    # Same seed, same batches: only the penalty differs, so the discriminators must differ.
+    assert not all(np.array_equal(a, b) for a, b in zip(
+        plain.gan.discriminator.get_weights(), penalised.gan.discriminator.get_weights(),
+        strict=True))
+
+
+def test_r1_keeps_the_discriminator_gentle_at_the_real_points():
+    """The mechanism notebook 03 teaches: R1 flattens the discriminator where the data are."""
+    from ganlib import losses
+
+    def slope(r1_weight):
+        settings = TINY.replace(distribution="grid25", g_width=32, d_width=32, depth=2,
+                                batch_size=128, r1_weight=r1_weight)
+        engine = pg.Playground(settings, eval_samples=50)
+        engine.train(1000)
+        return float(losses.r1_penalty(engine.gan.discriminator, engine.real_pool[:2000]))
+
+    free, penalised = slope(0.0), slope(1.0)
+    assert penalised < 0.5 * free, (free, penalised)
 
 
 def test_same_seed_same_generator(engine):
@@ -143,6 +174,7 @@ def test_step_button_advances_exactly_one_step(panel):
     ("g_learning_rate", -0.5, "g_learning_rate=-0.5"),
     ("g_width", 0, "g_width=0"),
     ("d_width", 0, "d_width=0"),
+    ("r1_weight", -1.0, "r1_weight=-1.0"),
 ])
 def test_panel_refuses_bad_values_and_keeps_its_gan(panel, name, value, message):
     gan = panel.playground.gan
@@ -182,6 +214,13 @@ def test_reset_rebuilds_with_new_values(panel):
     panel.buttons["reset"].click()
     assert panel.step_count == 0
     assert panel.playground.gan.generator.layers[1].units == 16
+
+
+def test_panel_r1_box_sets_the_penalty_on_reset(panel):
+    panel.inputs["r1_weight"].value = 0.1
+    panel.buttons["reset"].click()
+    assert panel.playground.settings.r1_weight == 0.1
+    assert panel.playground.gan.r1_weight == 0.1
 
 
 def test_learning_rates_apply_without_reset(panel):
