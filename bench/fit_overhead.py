@@ -1,4 +1,4 @@
-"""Throughput of ``GAN.fit`` against a plain ``tf.function`` loop training the same models.
+"""Throughput of ``GAN.fit`` against a plain ``tf.function`` loop training the same nets.
 
     python bench/fit_overhead.py [--rounds 5] [--steps 150] [--data digits|synthetic]
 
@@ -26,8 +26,8 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from ganlib import data, losses, models
-from ganlib.recipes import DCGANRecipe, build_dcgan
+from ganlib import data, losses, nets
+from ganlib.training.recipes import DCGANRecipe, build_dcgan
 
 TARGET_RATIO = 0.95
 
@@ -52,9 +52,9 @@ class PlainLoop:
 
     def __init__(self, recipe: DCGANRecipe, image_shape):
         keras.utils.set_random_seed(recipe.seed)
-        self.generator = models.dcgan_generator(recipe.latent_dim, image_shape,
+        self.generator = nets.dcgan_generator(recipe.latent_dim, image_shape,
                                                 width=recipe.width)
-        self.discriminator = models.dcgan_discriminator(image_shape, width=recipe.width)
+        self.discriminator = nets.dcgan_discriminator(image_shape, width=recipe.width)
         self.d_optimizer = keras.optimizers.Adam(recipe.d_learning_rate, beta_1=recipe.beta1)
         self.g_optimizer = keras.optimizers.Adam(recipe.g_learning_rate, beta_1=recipe.beta1)
         self.d_optimizer.build(self.discriminator.trainable_variables)

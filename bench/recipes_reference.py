@@ -33,8 +33,8 @@ import keras
 from keras import layers
 
 from ganlib import conditional, data
-from ganlib.recipes import VARIANTS, DCGANRecipe, build_dcgan, variant
 from ganlib.training import GAN
+from ganlib.training.recipes import VARIANTS, DCGANRecipe, build_dcgan, variant
 
 __all__ = ["RECIPES", "BenchRecipe", "build_recipe", "tutorial_generator",
            "tutorial_discriminator", "radford_generator", "radford_discriminator"]

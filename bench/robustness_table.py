@@ -28,7 +28,8 @@ from pathlib import Path
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_DIR))
 
-from ganlib import course, defense, viz  # noqa: E402
+from ganlib import course, viz  # noqa: E402
+from ganlib.robustness import defense  # noqa: E402
 
 
 def _value(text):

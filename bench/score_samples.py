@@ -41,7 +41,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ganlib import conditional, data, metrics
+from ganlib import conditional, data
+from ganlib.evaluation import metrics
 
 #: Published Inception-FID figures (Lucic et al. 2018, "Are GANs Created Equal?", best FID
 #: per model), printed beside the table as an anchor in ANOTHER feature space.

@@ -31,7 +31,8 @@ import time
 
 import numpy as np
 
-from ganlib import playground, toy
+from ganlib import playground
+from ganlib.data import toy
 
 
 def main(argv=None):

@@ -28,8 +28,9 @@ import keras
 import numpy as np
 from keras import layers
 
-from ganlib import classifier, conditional, data, training
-from ganlib.recipes import DCGANRecipe
+from ganlib import conditional, data, training
+from ganlib.evaluation import classifier
+from ganlib.training.recipes import DCGANRecipe
 
 __all__ = [
     "REGIMES",

@@ -12,16 +12,16 @@ cross-entropy, summed, with the image scaled to [0, 1]) plus the KL term in clos
 The expectation is estimated with one sample z = mean + exp(log_var / 2) * eps,
 eps ~ N(0, I) (the reparameterisation trick), so gradients flow through mean and log_var.
 
-The networks are the DCGAN's: the encoder is ``models.dcgan_discriminator`` with
-2 * latent_dim outputs, the decoder ``models.dcgan_generator`` without its tanh. So the
+The networks are the DCGAN's: the encoder is ``nets.dcgan_discriminator`` with
+2 * latent_dim outputs, the decoder ``nets.dcgan_generator`` without its tanh. So the
 VAE and the GAN of notebook 04 differ in how they are trained, not in their layers.
 
 Binary cross-entropy on grey levels (not only 0 and 1) is the usual choice for MNIST-like
 data, as in the paper's MNIST experiments; it is not a normalised likelihood for grey
 values (Loaiza-Ganem & Cunningham 2019), so the ELBO here is a training objective, not a
-log-likelihood to compare across models.
+log-likelihood to compare across nets.
 
-Used in: notebooks/12_related_models.ipynb.
+Used in: notebooks/12_related_nets.ipynb.
 """
 
 from __future__ import annotations
@@ -34,8 +34,8 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from ganlib import data, models
-from ganlib.callbacks import StopAfterSeconds
+from ganlib import data, nets
+from ganlib.training.callbacks import StopAfterSeconds
 
 __all__ = ["VAE", "bernoulli_reconstruction_loss", "build_vae", "kl_divergence", "latent_grid",
            "reparameterise", "train_vae"]
@@ -248,9 +248,9 @@ def build_vae(latent_dim=16, image_shape=(28, 28, 1), width=32, learning_rate=1e
         raise ValueError(f"learning_rate must be a number in (0, 1), typically 1e-3, got "
                          f"{learning_rate!r}.")
     keras.utils.set_random_seed(seed)
-    encoder = models.dcgan_discriminator(image_shape, width=width, output_units=2 * latent_dim,
+    encoder = nets.dcgan_discriminator(image_shape, width=width, output_units=2 * latent_dim,
                                          name="encoder")
-    decoder = models.dcgan_generator(latent_dim, image_shape, width=width,
+    decoder = nets.dcgan_generator(latent_dim, image_shape, width=width,
                                      output_activation=None, name="decoder")
     vae = VAE(encoder, decoder, beta=beta, seed=seed)
     vae.compile(optimizer=keras.optimizers.Adam(learning_rate), jit_compile=False)

@@ -10,7 +10,9 @@ import keras
 import numpy as np
 import pytest
 
-from ganlib import data, recipes
+from ganlib import data
+from ganlib.data import datasets
+from ganlib.training import recipes
 
 #: The smallest recipe that still exercises every layer; fast on two CPU cores.
 TINY_RECIPE = {"dataset": "digits", "latent_dim": 8, "width": 8, "batch_size": 8,
@@ -26,7 +28,7 @@ def offline_data_dir(tmp_path_factory, monkeypatch):
     def no_download(name):
         pytest.fail(f"a test tried to download {name!r}; tests must stay offline")
 
-    monkeypatch.setattr(data, "_keras_download", no_download)
+    monkeypatch.setattr(datasets, "_keras_download", no_download)
     return folder
 
 

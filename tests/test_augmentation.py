@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from ganlib import augmentation, conditional, recipes
+from ganlib import augmentation, conditional
+from ganlib.training import recipes
 
 
 def _labelled(per_class=(6, 8, 7), shape=(16, 16, 1), seed=0):

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from ganlib import data, models, vae
+from ganlib import data, nets, vae
 
 
 @pytest.fixture(scope="module")
@@ -75,7 +75,7 @@ def test_encoder_and_decoder_are_the_dcgan_networks(tiny_vae):
     assert tiny_vae.encoder.output_shape == (None, 8)
     assert tiny_vae.decoder.output_shape == (None, 28, 28, 1)
     assert tiny_vae.decoder.layers[-1].activation.__name__ == "linear"
-    reference = models.dcgan_generator(4, width=8)
+    reference = nets.dcgan_generator(4, width=8)
     assert tiny_vae.decoder.count_params() == reference.count_params()
 
 
@@ -142,15 +142,15 @@ def test_bad_input_is_refused_with_a_clear_message(tiny_vae, digits):
 
 
 def test_mismatched_networks_and_bad_settings_are_refused():
-    encoder = models.dcgan_discriminator(width=8, output_units=6)
-    decoder = models.dcgan_generator(4, width=8, output_activation=None)
+    encoder = nets.dcgan_discriminator(width=8, output_units=6)
+    decoder = nets.dcgan_generator(4, width=8, output_activation=None)
     with pytest.raises(ValueError, match="2 \\* latent_dim = 8"):
         vae.VAE(encoder, decoder)
-    encoder = models.dcgan_discriminator((32, 32, 1), width=8, output_units=8)
+    encoder = nets.dcgan_discriminator((32, 32, 1), width=8, output_units=8)
     with pytest.raises(ValueError, match="same image_shape"):
         vae.VAE(encoder, decoder)
     with pytest.raises(ValueError, match="beta must be"):
-        vae.VAE(models.dcgan_discriminator(width=8, output_units=8), decoder, beta=0)
+        vae.VAE(nets.dcgan_discriminator(width=8, output_units=8), decoder, beta=0)
     with pytest.raises(ValueError, match="learning_rate"):
         vae.build_vae(learning_rate=5)
     with pytest.raises(ValueError, match="latent_dim"):

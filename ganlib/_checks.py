@@ -1,0 +1,106 @@
+"""Argument checks, with one message style: "<name> must be <what is accepted>, got <value>."
+
+Every public function of ``ganlib`` checks its arguments with these before it computes
+anything, so a wrong value is refused at once with a message that names the argument as
+the learner typed it (``latent_dim``, or ``LATENT_DIM`` for a notebook parameter), says
+what would be accepted, and shows what was given. Each check returns the value in the
+form the caller computes with (an ``int``, a ``float``, an array).
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+
+import numpy as np
+
+__all__ = ["choice", "finite_array", "flag", "number", "refuse", "whole_number"]
+
+
+def _shown(value) -> str:
+    """``value`` as the message shows it: its repr (shortened), with its type if unusual."""
+    text = repr(value)
+    if len(text) > 60:
+        text = text[:57] + "..."
+    if not isinstance(value, (bool, numbers.Number, type(None))):
+        text += f" ({type(value).__name__})"
+    return text
+
+
+def refuse(name: str, value, expected: str, error=ValueError):
+    """Raise ``error`` saying that ``name`` must be ``expected`` and showing ``value``."""
+    raise error(f"{name} must be {expected}, got {_shown(value)}.")
+
+
+def _bounds_text(minimum, maximum, above, below) -> str:
+    parts = []
+    if minimum is not None:
+        parts.append(f">= {minimum:g}")
+    if above is not None:
+        parts.append(f"> {above:g}")
+    if maximum is not None:
+        parts.append(f"<= {maximum:g}")
+    if below is not None:
+        parts.append(f"< {below:g}")
+    return " " + " and ".join(parts) if parts else ""
+
+
+def whole_number(value, name: str, minimum: int | None = 1, maximum: int | None = None,
+                 hint: str = "") -> int:
+    """``value`` as an int, after checking it is a whole number in [minimum, maximum].
+
+    ``hint`` is added to the message, e.g. " (10 for MNIST)". Booleans are refused.
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) \
+            or (minimum is not None and value < minimum) \
+            or (maximum is not None and value > maximum):
+        refuse(name, value, "a whole number" + _bounds_text(minimum, maximum, None, None)
+               + hint)
+    return int(value)
+
+
+def number(value, name: str, *, minimum=None, maximum=None, above=None, below=None,
+           hint: str = "") -> float:
+    """``value`` as a float, after checking it is a finite number within the bounds.
+
+    ``minimum``/``maximum`` are inclusive bounds, ``above``/``below`` exclusive ones;
+    ``hint`` is added to the message, e.g. " (0 switches it off, 10 is usual)".
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) \
+            or not math.isfinite(value) \
+            or (minimum is not None and value < minimum) \
+            or (maximum is not None and value > maximum) \
+            or (above is not None and value <= above) \
+            or (below is not None and value >= below):
+        refuse(name, value, "a finite number" + _bounds_text(minimum, maximum, above, below)
+               + hint)
+    return float(value)
+
+
+def flag(value, name: str) -> bool:
+    """``value`` after checking it is True or False (not 0, 1 or a string)."""
+    if not isinstance(value, bool):
+        refuse(name, value, "True or False", TypeError)
+    return value
+
+
+def choice(value, name: str, options):
+    """``value`` after checking it is one of ``options``."""
+    options = list(options)
+    if not isinstance(value, str | int | float | type(None)) or value not in options:
+        refuse(name, value, f"one of {options}")
+    return value
+
+
+def finite_array(values, name: str, ndim: int | None = None) -> np.ndarray:
+    """``values`` as a float64 array, after checking it is numeric, finite and of ``ndim``."""
+    array = np.asarray(values)
+    if array.dtype == bool or not (np.issubdtype(array.dtype, np.integer)
+                                   or np.issubdtype(array.dtype, np.floating)):
+        raise TypeError(f"{name} must be a numeric array, got dtype {array.dtype}.")
+    if ndim is not None and array.ndim != ndim:
+        raise ValueError(f"{name} must have {ndim} axes, got shape {array.shape}.")
+    array = array.astype(np.float64)
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"{name} must be finite, but it holds NaN or Inf values.")
+    return array

@@ -1,0 +1,45 @@
+"""Data: images in [-1, 1] from named datasets, files or folders, and the tf.data feed.
+
+Modules, in the order a learner meets them:
+
+- ``datasets``: ``load_dataset("fashion_mnist")`` (MNIST, Fashion-MNIST, CIFAR-10 or the
+  bundled digits; offline it falls back to the digits and says so), ``DATASETS``;
+- ``images``: ``ImageData`` and the checks and conversions of image arrays
+  (``to_model_range``, ``to_uint8``, ``check_model_images``, ``check_labels``,
+  ``resize_images``);
+- ``files``: ``read_idx`` and ``load_image_folder`` for your own images;
+- ``pipeline``: ``make_dataset``, the shuffled, repeating batches training reads;
+- ``toy``: 2-D points (rings and grids of Gaussians) and the mode metrics of the playground
+  (``from ganlib.data import toy``);
+- ``pairs``: paired and unpaired images for translation (``from ganlib.data import pairs``).
+
+The names of the first four modules are available here: ``data.load_dataset(...)``.
+"""
+
+from ganlib.data.datasets import DATASETS, DatasetUnavailableError, default_data_dir, load_dataset
+from ganlib.data.files import load_image_folder, read_idx
+from ganlib.data.images import (
+    ImageData,
+    check_labels,
+    check_model_images,
+    resize_images,
+    to_model_range,
+    to_uint8,
+)
+from ganlib.data.pipeline import make_dataset
+
+__all__ = [
+    "DATASETS",
+    "DatasetUnavailableError",
+    "ImageData",
+    "check_labels",
+    "check_model_images",
+    "default_data_dir",
+    "load_dataset",
+    "load_image_folder",
+    "make_dataset",
+    "read_idx",
+    "resize_images",
+    "to_model_range",
+    "to_uint8",
+]

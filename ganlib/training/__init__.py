@@ -1,0 +1,55 @@
+"""Training: the GAN as a Keras model, the loop around ``fit``, callbacks and recipes.
+
+- ``gan``: ``GAN``, a ``keras.Model`` whose ``train_step`` makes the discriminator and
+  generator updates (read it: it is the heart of the course);
+- ``loop``: ``train_gan``, a step budget with checkpoints and resume;
+- ``callbacks``: live sample grids, checkpoints, a NaN guard, stop signals, progress;
+- ``monitor``: ``MetricsMonitor``, scores and health warnings while training;
+- ``hyperparameters``: the accepted range of every training setting, in one place;
+- ``recipes``: ``DCGANRecipe`` (the course's defaults, checked), ``VARIANTS`` (the
+  remedies of notebook 05) and ``build_dcgan``.
+"""
+
+from ganlib.training.callbacks import (
+    CheckpointSaver,
+    LiveSamples,
+    NonFiniteGuard,
+    StepProgress,
+    StopAfterSeconds,
+    StopAtStep,
+    StopOnEvent,
+)
+from ganlib.training.gan import GAN
+from ganlib.training.loop import gan_checkpoint, restore_latest_checkpoint, train_gan
+from ganlib.training.monitor import (
+    HealthRules,
+    MetricsMonitor,
+    health_warnings,
+    load_records,
+    probe_discriminator,
+)
+from ganlib.training.recipes import PLAIN, VARIANTS, DCGANRecipe, build_dcgan, variant
+
+__all__ = [
+    "CheckpointSaver",
+    "DCGANRecipe",
+    "GAN",
+    "HealthRules",
+    "LiveSamples",
+    "MetricsMonitor",
+    "NonFiniteGuard",
+    "PLAIN",
+    "StepProgress",
+    "StopAfterSeconds",
+    "StopAtStep",
+    "StopOnEvent",
+    "VARIANTS",
+    "build_dcgan",
+    "gan_checkpoint",
+    "health_warnings",
+    "load_records",
+    "probe_discriminator",
+    "restore_latest_checkpoint",
+    "train_gan",
+    "variant",
+]

@@ -1,0 +1,25 @@
+"""Image-to-image translation: paired (pix2pix) and unpaired (CycleGAN).
+
+- ``model``: ``TranslationModel``, what both share, and the live grid ``TranslationSamples``;
+- ``pix2pix``: ``Pix2Pix`` and ``build_pix2pix`` (Isola et al. 2017);
+- ``cyclegan``: ``CycleGAN`` and ``build_cyclegan`` (Zhu et al. 2017);
+- ``scoring``: the tables that compare a trained model with its baselines.
+
+The networks are in ``ganlib.nets.translation``, the data in ``ganlib.data.pairs``, the
+scores in ``ganlib.evaluation.translation_metrics``.
+"""
+
+from ganlib.translation.cyclegan import CycleGAN, HistoryPool, build_cyclegan
+from ganlib.translation.model import TranslationModel, TranslationSamples, check_weight
+from ganlib.translation.pix2pix import Pix2Pix, build_pix2pix
+
+__all__ = [
+    "CycleGAN",
+    "HistoryPool",
+    "Pix2Pix",
+    "TranslationModel",
+    "TranslationSamples",
+    "build_cyclegan",
+    "build_pix2pix",
+    "check_weight",
+]

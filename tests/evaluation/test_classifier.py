@@ -1,0 +1,146 @@
+"""Tests of ganlib.classifier: the small feature classifier, its outputs, cache and progress."""
+
+import numpy as np
+import pytest
+
+from ganlib import data
+from ganlib.evaluation import scores
+from ganlib.evaluation.classifier import (
+    classifier_features,
+    classifier_outputs,
+    classifier_probabilities,
+    feature_classifier,
+    train_feature_classifier,
+)
+
+
+@pytest.fixture(scope="module")
+def digits():
+    return data.load_dataset("digits", split="train", verbose=False)
+
+
+@pytest.fixture(scope="module")
+def classifier(digits):
+    return train_feature_classifier(digits.images, digits.labels, epochs=4, seed=0)
+
+
+def test_classifier_learns_the_digits(classifier):
+    test = data.load_dataset("digits", split="test", verbose=False)
+    probabilities = classifier_probabilities(classifier, test.images)
+    assert probabilities.shape == (len(test.images), 10)
+    np.testing.assert_allclose(probabilities.sum(axis=1), 1.0, atol=1e-5)
+    assert np.mean(probabilities.argmax(axis=1) == test.labels) > 0.8
+
+
+def test_features_have_the_penultimate_layer_size(classifier, digits):
+    features = classifier_features(classifier, digits.images[:7])
+    assert features.shape == (7, 128)
+    assert features.dtype == np.float32
+
+
+def test_one_pass_gives_the_same_outputs_as_the_two_functions(classifier, digits):
+    features, probabilities = classifier_outputs(classifier, digits.images[:600])
+    np.testing.assert_allclose(features, classifier_features(classifier,
+                                                                 digits.images[:600]))
+    np.testing.assert_allclose(probabilities,
+                               classifier.predict(digits.images[:600], verbose=0),
+                               rtol=1e-4, atol=1e-6)
+
+
+def test_real_vs_real_is_much_smaller_than_real_vs_noise(classifier, digits):
+    half = len(digits.images) // 2
+    first = classifier_features(classifier, digits.images[:half])
+    second = classifier_features(classifier, digits.images[half:2 * half])
+    noise_images = np.random.default_rng(0).uniform(-1, 1, digits.images[:half].shape)
+    noise = classifier_features(classifier, noise_images.astype(np.float32))
+    real_vs_real = scores.frechet_distance(first, second)
+    real_vs_noise = scores.frechet_distance(first, noise)
+    assert real_vs_noise > 10 * real_vs_real
+
+
+def test_uint8_and_model_range_images_give_the_same_features(classifier, digits):
+    as_uint8 = data.to_uint8(digits.images[:50])
+    from_uint8 = classifier_features(classifier, as_uint8)
+    from_float = classifier_features(classifier, data.to_model_range(as_uint8))
+    np.testing.assert_allclose(from_uint8, from_float, rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize("images, error", [
+    (np.full((4, 28, 28, 1), 200.0, np.float32), ValueError),  # floats in [0, 255]
+    (np.zeros((4, 28, 28), np.uint8), ValueError),              # channel axis missing
+    (np.zeros((4, 32, 32, 3), np.float32), ValueError),         # not the classifier's shape
+    (np.zeros((4, 28, 28, 1), np.int64), TypeError),            # neither uint8 nor float
+    (np.full((4, 28, 28, 1), np.nan, np.float32), ValueError),
+])
+def test_classifier_functions_reject_bad_images(classifier, images, error):
+    with pytest.raises(error):
+        classifier_features(classifier, images)
+    with pytest.raises(error):
+        classifier_probabilities(classifier, images)
+
+
+def test_classifier_functions_reject_a_model_without_features_layer():
+    import keras
+
+    other = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Flatten(),
+                              keras.layers.Dense(10, activation="softmax")])
+    with pytest.raises(ValueError, match="no layer named 'features'"):
+        classifier_features(other, np.zeros((2, 28, 28, 1), np.float32))
+    with pytest.raises(TypeError, match="keras.Model"):
+        classifier_features("classifier.keras", np.zeros((2, 28, 28, 1), np.float32))
+
+
+def test_train_feature_classifier_rejects_bad_labels(digits):
+    with pytest.raises(ValueError, match="labels"):
+        train_feature_classifier(digits.images[:10], digits.labels[:9], epochs=1)
+    with pytest.raises(ValueError, match="labels"):
+        train_feature_classifier(digits.images[:10], np.full(10, 12), epochs=1)
+
+
+def test_training_shows_a_progress_line_with_the_time_left(capsys, digits):
+    train_feature_classifier(digits.images[:256], digits.labels[:256], epochs=2,
+                                 batch_size=64, progress="digits classifier")
+    out = capsys.readouterr().out
+    last = out.split("\r")[-1]
+    assert last.startswith("digits classifier: epoch 2/2 [####################] 100%")
+    assert "elapsed, ~0 s left, train accuracy" in last
+    assert "epoch 1/2" in out          # the line was updated during the first epoch
+    assert out.endswith("\n")           # and finished with a line break
+
+
+def test_training_is_silent_without_progress(capsys, digits):
+    train_feature_classifier(digits.images[:64], digits.labels[:64], epochs=1)
+    assert capsys.readouterr().out == ""
+
+
+def test_feature_classifier_trains_once_then_loads_the_cache(tmp_path, capsys, digits,
+                                                             monkeypatch):
+    first = feature_classifier("digits", data_dir=tmp_path, epochs=1)
+    out = capsys.readouterr().out
+    assert "training on 1,500 digits train images" in out
+    assert "digits classifier: epoch 1/1" in out and "left" in out
+    assert "trained (test accuracy" in out
+    assert (tmp_path / "classifiers" / "digits.keras").exists()
+    # In the same process the classifier comes from memory, silently.
+    assert feature_classifier("digits", data_dir=tmp_path) is first
+    assert capsys.readouterr().out == ""
+    # A new process (an empty memory cache) loads the file.
+    monkeypatch.setattr("ganlib.evaluation.classifier._LOADED", {})
+    second = feature_classifier("digits", data_dir=tmp_path)
+    assert second is not first
+    assert "loaded from" in capsys.readouterr().out
+    np.testing.assert_allclose(classifier_features(first, digits.images[:20]),
+                               classifier_features(second, digits.images[:20]),
+                               rtol=1e-5, atol=1e-5)
+
+
+def test_feature_classifier_rejects_unknown_dataset(tmp_path):
+    with pytest.raises(ValueError, match="Unknown dataset"):
+        feature_classifier("imagenet", data_dir=tmp_path)
+
+
+def test_feature_classifier_does_not_fall_back_to_another_dataset(tmp_path):
+    # Offline with no files: fashion_mnist is unavailable, and digits must not stand in.
+    with pytest.raises(data.DatasetUnavailableError):
+        feature_classifier("fashion_mnist", data_dir=tmp_path, allow_download=False)
+    assert not (tmp_path / "classifiers" / "fashion_mnist.keras").exists()

@@ -1,0 +1,235 @@
+"""Tests of ganlib.recipes: defaults, learner-facing validation messages, build_dcgan."""
+
+import dataclasses
+import re
+
+import keras
+import numpy as np
+import pytest
+
+from ganlib import losses, training
+from ganlib.training import recipes
+from ganlib.training.recipes import DCGANRecipe
+
+
+def test_defaults_are_valid_and_are_the_course_recipe():
+    recipe = DCGANRecipe()
+    assert dataclasses.asdict(recipe) == {
+        "dataset": "fashion_mnist", "latent_dim": 64, "width": 32, "batch_size": 64,
+        "d_learning_rate": 4e-4, "g_learning_rate": 4e-4, "beta1": 0.5, "steps": 10_000,
+        "loss": "non_saturating", "d_steps": 1, "gradient_penalty_weight": 0.0,
+        "r1_weight": 0.0, "spectral_norm": False, "ema_decay": 0.999, "seed": 0,
+    }
+
+
+def test_dcgan_notebook_parameters_are_the_recipe_defaults():
+    """bench/train_budget.py trains DCGANRecipe(); it must be what the notebook trains."""
+    import ast
+    from pathlib import Path
+
+    import nbformat
+
+    notebook = Path(__file__).resolve().parents[2] / "notebooks" / "04_dcgan.ipynb"
+    cell = next(c for c in nbformat.read(notebook, as_version=4).cells
+                if "parameters" in c.metadata.get("tags", []))
+    values = {node.targets[0].id: ast.literal_eval(node.value)
+              for node in ast.parse(cell.source).body if isinstance(node, ast.Assign)}
+    for field in dataclasses.fields(DCGANRecipe):
+        assert values[field.name.upper()] == getattr(DCGANRecipe(), field.name), field.name
+
+
+@pytest.mark.parametrize("changes, name, expected", [
+    ({"latent_dim": "64"}, "LATENT_DIM", "a whole number"),
+    ({"latent_dim": 0}, "LATENT_DIM", "a positive whole number"),
+    ({"batch_size": 0}, "BATCH_SIZE", "a positive whole number"),
+    ({"batch_size": -8}, "BATCH_SIZE", "a positive whole number"),
+    ({"width": True}, "WIDTH", "a whole number"),
+    ({"steps": 2.5}, "STEPS", "a whole number"),
+    ({"steps": 0}, "STEPS", "a positive whole number"),
+    ({"seed": -1}, "SEED", "a non-negative whole number"),
+    ({"d_learning_rate": -1}, "D_LEARNING_RATE", "a learning rate between 0 and 1"),
+    ({"d_learning_rate": 5}, "D_LEARNING_RATE", "a learning rate between 0 and 1"),
+    ({"g_learning_rate": 0.0}, "G_LEARNING_RATE", "a learning rate between 0 and 1"),
+    ({"g_learning_rate": "2e-4"}, "G_LEARNING_RATE", "a number"),
+    ({"beta1": 1.0}, "BETA1", "in [0, 1)"),
+    ({"beta1": -0.1}, "BETA1", "in [0, 1)"),
+    ({"beta1": False}, "BETA1", "a number"),
+    ({"dataset": "imagenet"}, "DATASET", "one of ['cifar10', 'digits', 'fashion_mnist', "
+                                         "'mnist']"),
+    ({"dataset": None}, "DATASET", "a string in quotes"),
+    ({"loss": "wgan"}, "LOSS", "one of ['hinge', 'least_squares', 'minimax', "
+                               "'non_saturating', 'wasserstein']"),
+])
+def test_bad_values_name_the_parameter_in_uppercase(changes, name, expected):
+    [(field, value)] = changes.items()
+    with pytest.raises(ValueError) as excinfo:
+        DCGANRecipe(**changes)
+    message = str(excinfo.value)
+    assert message.startswith(f"Parameter {name} = {value!r} ({type(value).__name__}) is not "
+                              "valid: it must be ")
+    assert expected in message
+    assert field in name.lower()
+
+
+def test_sizes_too_large_for_a_laptop_are_refused_together():
+    with pytest.raises(ValueError, match=r"Parameter WIDTH/LATENT_DIM/BATCH_SIZE = "
+                                         r"\(1024, 64, 64\).*width <= 512"):
+        DCGANRecipe(width=1024)
+
+
+def test_an_int_for_a_float_field_and_numpy_numbers_are_accepted():
+    recipe = DCGANRecipe(latent_dim=np.int64(16), d_learning_rate=np.float32(1e-3),
+                         beta1=0, batch_size=np.int32(8))
+    assert recipe.latent_dim == 16 and recipe.beta1 == 0
+
+
+def test_replace_changes_one_value_and_validates_again():
+    recipe = DCGANRecipe()
+    smaller = recipe.replace(batch_size=16)
+    assert smaller.batch_size == 16
+    assert dataclasses.replace(smaller, batch_size=64) == recipe
+    with pytest.raises(ValueError, match="Parameter BATCH_SIZE = -1"):
+        recipe.replace(batch_size=-1)
+    with pytest.raises(ValueError, match="Parameter LOSS = 'wgan'"):
+        recipe.replace(loss="wgan")
+
+
+def test_recipe_is_frozen():
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        DCGANRecipe().latent_dim = 8
+
+
+# --------------------------------------------------------------------------- build_dcgan
+
+
+def test_build_dcgan_returns_a_compiled_gan(tiny_recipe):
+    recipe = tiny_recipe.replace(latent_dim=12, d_learning_rate=1e-3, g_learning_rate=3e-4,
+                                 beta1=0.4)
+    gan = recipes.build_dcgan(recipe)
+    assert isinstance(gan, training.GAN)
+    assert gan.latent_dim == 12
+    assert gan.generator.input_shape == (None, 12)
+    assert gan.generator.output_shape == (None, 28, 28, 1)
+    assert gan.discriminator.output_shape == (None, 1)
+    assert gan.d_optimizer is not gan.g_optimizer
+    assert isinstance(gan.d_optimizer, keras.optimizers.Adam)
+    assert float(gan.d_optimizer.learning_rate) == pytest.approx(1e-3)
+    assert float(gan.g_optimizer.learning_rate) == pytest.approx(3e-4)
+    assert gan.d_optimizer.beta_1 == gan.g_optimizer.beta_1 == pytest.approx(0.4)
+    assert (gan.d_loss_fn, gan.g_loss_fn) == losses.get_loss_pair("non_saturating")
+    assert gan.steps_done == 0
+
+
+def test_build_dcgan_for_colour_images_with_the_minimax_loss(tiny_recipe):
+    gan = recipes.build_dcgan(tiny_recipe.replace(loss="minimax"), image_shape=(32, 32, 3))
+    assert gan.generate(n=2).shape == (2, 32, 32, 3)
+    assert gan.g_loss_fn is losses.minimax_generator_loss
+
+
+@pytest.mark.parametrize("loss", ["least_squares", "wasserstein", "hinge"])
+def test_recipe_accepts_every_registered_loss(tiny_recipe, loss):
+    gan = recipes.build_dcgan(tiny_recipe.replace(loss=loss))
+    assert (gan.d_loss_fn, gan.g_loss_fn) == losses.get_loss_pair(loss)
+    assert gan.loss_name == loss
+
+
+def test_build_dcgan_is_reproducible_from_the_seed(tiny_recipe):
+    first = recipes.build_dcgan(tiny_recipe).generate(n=3)
+    again = recipes.build_dcgan(tiny_recipe).generate(n=3)
+    other = recipes.build_dcgan(tiny_recipe.replace(seed=1)).generate(n=3)
+    np.testing.assert_array_equal(first, again)
+    assert not np.allclose(first, other)
+
+
+def test_build_dcgan_accepts_numpy_integers(tiny_recipe):
+    gan = recipes.build_dcgan(tiny_recipe.replace(latent_dim=np.int64(8), width=np.int64(8)))
+    assert gan.generate(n=1).shape == (1, 28, 28, 1)
+
+
+def test_build_dcgan_refuses_something_else_than_a_recipe():
+    with pytest.raises(TypeError, match="recipe must be a DCGANRecipe, got dict"):
+        recipes.build_dcgan({"latent_dim": 8})
+
+
+def test_fingerprint_ignores_steps_but_not_the_model_or_training():
+    recipe = DCGANRecipe()
+    assert len(recipe.fingerprint()) == 8
+    assert recipe.replace(steps=99).fingerprint() == recipe.fingerprint()
+    assert recipe.replace(width=16).fingerprint() != recipe.fingerprint()
+    assert recipe.replace(g_learning_rate=1e-3).fingerprint() != recipe.fingerprint()
+    assert DCGANRecipe().fingerprint() == recipe.fingerprint()  # stable across instances
+
+
+@pytest.mark.parametrize("changes, name, expected", [
+    ({"d_steps": 0}, "D_STEPS", "a positive whole number"),
+    ({"spectral_norm": 1}, "SPECTRAL_NORM", "True or False"),
+    ({"spectral_norm": "True"}, "SPECTRAL_NORM", "True or False"),
+    ({"ema_decay": 1.0}, "EMA_DECAY", "in [0, 1)"),
+    ({"ema_decay": float("nan")}, "EMA_DECAY", "in [0, 1)"),
+    ({"gradient_penalty_weight": -1.0}, "GRADIENT_PENALTY_WEIGHT", "a number >= 0"),
+    ({"r1_weight": float("inf")}, "R1_WEIGHT", "a number >= 0"),
+])
+def test_bad_variant_values_name_the_parameter(changes, name, expected):
+    with pytest.raises(ValueError, match=re.escape(name) + ".*" + re.escape(expected)):
+        DCGANRecipe(**changes)
+
+
+def test_every_variant_is_a_valid_recipe_that_differs_from_the_default():
+    assert recipes.VARIANTS["default"] == {}
+    fingerprints = {recipes.variant(name).fingerprint() for name in recipes.VARIANTS}
+    assert len(fingerprints) == len(recipes.VARIANTS)
+    plain = DCGANRecipe(d_learning_rate=2e-4, g_learning_rate=2e-4, ema_decay=0.0)
+    assert recipes.variant("plain") == plain
+    assert recipes.variant("ema", seed=3) == plain.replace(ema_decay=0.999, seed=3)
+    expected_changes = {
+        "minimax": {"loss"}, "least_squares": {"loss"}, "hinge_sn": {"loss", "spectral_norm"},
+        "wgan_gp": {"loss", "gradient_penalty_weight", "d_steps"}, "r1": {"r1_weight"},
+        "ttur": {"d_learning_rate", "g_learning_rate"}, "ema": {"ema_decay"}}
+    assert set(recipes.VARIANTS) == {"default", "plain", *expected_changes}
+    for name, expected in expected_changes.items():   # each remedy: plain + its own change
+        remedy = recipes.variant(name)
+        changed = {field.name for field in dataclasses.fields(DCGANRecipe)
+                   if getattr(remedy, field.name) != getattr(plain, field.name)}
+        assert changed == expected, name
+    with pytest.raises(ValueError, match="Unknown recipe variant 'wgan'; choose one of"):
+        recipes.variant("wgan")
+
+
+@pytest.mark.parametrize("name", ["hinge_sn", "wgan_gp", "r1", "ema"])
+def test_build_dcgan_applies_the_variant(tiny_recipe, name):
+    recipe = tiny_recipe.replace(**recipes.VARIANTS[name])
+    gan = recipes.build_dcgan(recipe)
+    assert gan.loss_name == recipe.loss and gan.d_steps == recipe.d_steps
+    assert gan.gradient_penalty_weight == recipe.gradient_penalty_weight
+    assert gan.r1_weight == recipe.r1_weight
+    assert (gan.ema_generator is not None) == (recipe.ema_decay > 0)
+    has_spectral_norm = any(isinstance(layer, keras.layers.SpectralNormalization)
+                            for layer in gan.discriminator.layers)
+    assert has_spectral_norm == recipe.spectral_norm
+
+
+def test_bench_recipe_changes_apply_to_course_recipes_only(bench_module):
+    """train_budget.py --set width=16 changes the course recipe; wrong changes are named."""
+    reference = bench_module("recipes_reference")
+    narrow = reference.build_recipe("ema", seed=0, changes={"width": 16})
+    plain = reference.build_recipe("ema", seed=0)
+    assert "width=16" in narrow.description and "ema_decay=0.999" in narrow.description
+    assert narrow.gan.generator.count_params() < plain.gan.generator.count_params()
+    with pytest.raises(ValueError, match=r"Unknown recipe field\(s\) \['widht'\]"):
+        reference.build_recipe("default", changes={"widht": 16})
+    with pytest.raises(ValueError, match="apply only to the course's recipes"):
+        reference.build_recipe("radford", changes={"width": 16})
+    with pytest.raises(ValueError, match="WIDTH"):
+        reference.build_recipe("default", changes={"width": 0})
+
+
+@pytest.mark.parametrize("name, discriminator", [("conditional", "projection_discriminator"),
+                                                 ("conditional_ac",
+                                                  "auxiliary_classifier_discriminator")])
+def test_bench_conditional_recipes_build_the_named_discriminator(bench_module, name,
+                                                                 discriminator):
+    reference = bench_module("recipes_reference")
+    bench = reference.build_recipe(name, seed=0, dataset="fashion_mnist")
+    assert bench.num_classes == 10
+    assert bench.gan.discriminator.name == discriminator
+    assert "d_learning_rate=0.0002" in bench.description  # notebook 07's rate, not 4e-4
