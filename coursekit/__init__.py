@@ -9,6 +9,8 @@ coursekit may import ganlib, never the other way round.
   (``python -m coursekit run [--quick]``, ``python -m coursekit map``).
 - ``coursekit.static_html``: widgets in their last state and other outputs as static HTML.
 - ``coursekit.site``: the readable site, one page per executed notebook and an index.
+- ``coursekit.sweep``: a notebook run over a grid of parameters, one table and one plot
+  (``python -m coursekit.sweep NOTEBOOK --grid NAME=V1,V2``).
 """
 
 __all__: list[str] = []

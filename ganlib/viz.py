@@ -427,7 +427,7 @@ def markdown_table(rows, columns) -> str:
     Floats are shown to 4 significant digits, missing values as empty cells. Display it
     in a notebook with ``IPython.display.Markdown``; it also reads well as plain text.
 
-    Used in: notebooks/05_stability.ipynb, ganlib.sweep.
+    Used in: notebooks/05_stability.ipynb, coursekit.sweep.
     """
     columns = list(columns)
     cells = [[_table_cell(row.get(column)) for column in columns] for row in rows]
