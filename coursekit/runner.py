@@ -1,15 +1,13 @@
-"""The headless run of the whole course with papermill, and its one-screen summary.
+"""The course as a whole: its map, and the headless run of every notebook with papermill.
 
 ``python -m coursekit run [--quick]`` executes each notebook in ``notebooks/`` into
 ``outputs/notebooks/`` (figures go to ``outputs/<notebook>/``), renders them as a readable
 site in ``outputs/site/`` (``coursekit.site``), then prints a one-screen summary of what ran,
 how long it took and where the results are. Each notebook's first cell states its "Time on
-a laptop CPU" (``coursekit.stated_time``); the summary flags a notebook that took longer
-here than it says, and ``outputs/timings.json`` keeps the measured seconds of the latest
-full and quick run. ``python -m coursekit map`` prints the course map.
+a laptop CPU"; the summary flags a notebook that took longer here than it says, and
+``outputs/timings.json`` keeps the measured seconds of the latest full and quick run.
 
-Used in: course.sh (``bash course.sh run``), the README's main command, bench/ scripts that
-run one notebook (``run_notebook``), tests/test_browser.py.
+Used in: notebooks/00_start_here.ipynb and the README's main command.
 """
 
 from __future__ import annotations
