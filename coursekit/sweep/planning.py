@@ -118,6 +118,7 @@ def _check_names(names, known: dict, where: str, notebook: Path) -> None:
 
 
 def default_out_dir(notebook: Path) -> Path:
+    """``outputs/sweeps/<notebook stem>/`` in the project folder."""
     return PROJECT_DIR / "outputs" / "sweeps" / notebook.stem
 
 
