@@ -149,8 +149,8 @@ def render_site(executed_dir, site_dir, course_map=None, notes=None, screenshot_
         executed_dir: folder of executed notebooks (``outputs/notebooks``).
         site_dir: where the HTML goes (created; existing pages are overwritten).
         course_map: (stem, title, teaches) rows in course order; default
-            ``coursekit.course_map.COURSE_MAP``. A row is filled by the executed notebook whose
-            name starts with the row's two-digit number; others are listed last.
+            ``coursekit.course_map.COURSE_MAP``. A row is filled by the executed notebook
+            whose name starts with the row's two-digit number; others are listed last.
         notes: {stem: short text}, e.g. how long the notebook ran, shown in the index and
             on the page.
         screenshot_dir: a folder of PNG screenshots named ``<stem>*.png``; each one is shown
