@@ -57,7 +57,7 @@ command=${1:-help}
 case "$command" in
   run)
     setup
-    exec "$VENV/bin/python" -m ganlib.course run "$@"
+    exec "$VENV/bin/python" -m coursekit run "$@"
     ;;
   test)
     setup

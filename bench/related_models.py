@@ -4,7 +4,7 @@
     python bench/related_models.py --set SECONDS=200 --set EVAL_SAMPLES=10000
 
 Executes ``notebooks/12_related_models.ipynb`` with papermill (through
-``ganlib.course.run_notebook``), then prints:
+``coursekit.runner.run_notebook``), then prints:
 
 * the notebook's table: VAE, the course's default DCGAN and the DCGAN with self-attention,
   each trained for the same wall-clock budget (the notebook's ``SECONDS``), scored by
@@ -27,7 +27,8 @@ import resource
 import sys
 from pathlib import Path
 
-from ganlib import course, viz
+from coursekit import runner, stated_time
+from ganlib import viz
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 NOTEBOOK = PROJECT_DIR / "notebooks" / "12_related_models.ipynb"
@@ -69,7 +70,7 @@ def main(argv=None) -> int:
     load_before = os.getloadavg()
     print(f"Running {NOTEBOOK.name} with {parameters} (load average "
           f"{load_before[0]:.1f}) ...", flush=True)
-    run = course.run_notebook(NOTEBOOK, out_dir, parameters)
+    run = runner.run_notebook(NOTEBOOK, out_dir, parameters)
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     load_after = os.getloadavg()
     if run.status != "ok":
@@ -82,7 +83,7 @@ def main(argv=None) -> int:
     print("Classifier-feature figures (ganlib.metrics), NOT Inception figures:\n")
     print(viz.markdown_table(result["rows"], COLUMNS))
     print(f"\nnotebook wall time: {run.seconds:.0f} s ({run.seconds / 60:.1f} min); "
-          f"stated: {course.stated_time(NOTEBOOK).full.phrase}")
+          f"stated: {stated_time.stated_time(NOTEBOOK).full.phrase}")
     print(f"peak resident memory of the kernel: {peak_mb:,.0f} MB")
     print(f"load average (1 min) before / after: {load_before[0]:.1f} / {load_after[0]:.1f} "
           f"on {os.cpu_count()} cores")

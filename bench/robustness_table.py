@@ -28,7 +28,8 @@ from pathlib import Path
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_DIR))
 
-from ganlib import course, viz  # noqa: E402
+from coursekit import runner  # noqa: E402
+from ganlib import viz  # noqa: E402
 from ganlib.robustness import defense  # noqa: E402
 
 
@@ -52,7 +53,7 @@ def main(argv=None):
     print(f"Running {notebook.name} with {parameters or 'its defaults'} ...", flush=True)
     load_before = os.getloadavg()[0]
     start = time.perf_counter()
-    run = course.run_notebook(notebook, out_dir, {"OUTPUT_DIR": str(out_dir / "figures"),
+    run = runner.run_notebook(notebook, out_dir, {"OUTPUT_DIR": str(out_dir / "figures"),
                                                   **parameters})
     seconds = time.perf_counter() - start
     children = resource.getrusage(resource.RUSAGE_CHILDREN)

@@ -29,7 +29,8 @@ import keras
 import numpy as np
 import recipes_reference
 
-from ganlib import data, sweep
+from coursekit import sweep
+from ganlib import data
 
 
 class TimeBudget(keras.callbacks.Callback):

@@ -31,7 +31,7 @@ from pathlib import Path
 import papermill
 import pytest
 
-from ganlib import course
+from coursekit import runner
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 NOTEBOOK_DIR = PROJECT_DIR / "notebooks"
@@ -516,7 +516,7 @@ def test_other_widget_notebook_renders_and_answers_its_controls(notebook_page, s
 def test_site_opens_and_links_every_notebook(chromium_path, browser, tmp_path):
     """The main job's site, in the quick setting: every notebook has a page, figures load."""
     out = tmp_path / "outputs"
-    runs = course.run_course(out, quick=True, parameters={"ALLOW_DOWNLOAD": False})
+    runs = runner.run_course(out, quick=True, parameters={"ALLOW_DOWNLOAD": False})
     assert all(run.status == "ok" for run in runs), [(r.notebook, r.error) for r in runs]
     page = browser.new_page()
     console = Console(page)

@@ -157,8 +157,8 @@ def test_notebook_passes_nbval_in_quick_setting(notebook, tmp_path):
 
 
 def test_a_sweep_over_the_dcgan_notebook_collects_its_metrics(tmp_path):
-    """ganlib.sweep runs notebook 04 and finds the metrics.json it writes."""
-    from ganlib import sweep
+    """coursekit.sweep runs notebook 04 and finds the metrics.json it writes."""
+    from coursekit import sweep
 
     result = sweep.run_sweep(NOTEBOOK_DIR / "04_dcgan.ipynb", {"LOSS": ["hinge"]},
                              fixed=QUICK, out_dir=tmp_path / "sweep", kernel_name="python3")

@@ -11,7 +11,8 @@ import sys
 import nbformat
 import pytest
 
-from ganlib import sweep
+from coursekit import sweep
+from coursekit.sweep import running
 
 PARAMETERS = ('A = 1  # a number\n'
               'B = "x"  # a string; the comment holds an = on purpose\n'
@@ -138,6 +139,14 @@ def test_dry_run_lists_the_runs_and_writes_nothing(tmp_path, capsys):
     assert "2 runs (2 A x 1 B)" in text and "Set for every run: QUICK=True" in text
     assert "[1/2] A=1,B=x  will run" in text and "[2/2] A=2,B=x  will run" in text
     assert not (tmp_path / "out").exists()
+
+
+def test_python_m_coursekit_sweep_runs_the_command_line(tmp_path):
+    notebook = write_notebook(tmp_path)
+    result = subprocess.run([sys.executable, "-m", "coursekit.sweep", str(notebook), "--out",
+                             str(tmp_path / "out"), "--grid", "A=1,2", "--dry-run"],
+                            capture_output=True, text=True, check=True)
+    assert "[2/2] A=2  will run" in result.stdout
 
 
 @pytest.mark.parametrize(("grid", "fixed", "max_runs", "expected"), [
@@ -325,7 +334,7 @@ def test_rerun_skips_finished_runs_and_redoes_failed_ones(tmp_path, capsys):
 def test_a_grown_grid_reuses_the_finished_runs(tmp_path, monkeypatch):
     notebook = write_notebook(tmp_path)
     executed = []
-    monkeypatch.setattr(sweep, "_execute", fake_executor(log=executed))
+    monkeypatch.setattr(running, "_execute", fake_executor(log=executed))
     sweep.run_sweep(notebook, {"A": [1, 2]}, out_dir=tmp_path / "out", stream=io.StringIO())
     result = sweep.run_sweep(notebook, {"A": [1, 2, 3]}, out_dir=tmp_path / "out",
                              stream=io.StringIO())
@@ -340,7 +349,7 @@ def test_a_grown_grid_reuses_the_finished_runs(tmp_path, monkeypatch):
 def test_interrupted_run_is_recorded_and_redone(tmp_path, monkeypatch):
     notebook = write_notebook(tmp_path)
     out = tmp_path / "out"
-    monkeypatch.setattr(sweep, "_execute", fake_executor(interrupt_ids={"A=2"}))
+    monkeypatch.setattr(running, "_execute", fake_executor(interrupt_ids={"A=2"}))
     with pytest.raises(KeyboardInterrupt):
         sweep.run_sweep(notebook, {"A": [1, 2, 3]}, out_dir=out, stream=io.StringIO())
     statuses = {row["run"]: row["status"] for row in sweep.collect(out, write=False).rows}
@@ -349,7 +358,7 @@ def test_interrupted_run_is_recorded_and_redone(tmp_path, monkeypatch):
     assert not list(out.rglob("*.tmp"))
 
     executed = []
-    monkeypatch.setattr(sweep, "_execute", fake_executor(log=executed))
+    monkeypatch.setattr(running, "_execute", fake_executor(log=executed))
     result = sweep.run_sweep(notebook, {"A": [1, 2, 3]}, out_dir=out, stream=io.StringIO())
     assert executed == ["A=2", "A=3"] and result.ok
 
@@ -357,7 +366,7 @@ def test_interrupted_run_is_recorded_and_redone(tmp_path, monkeypatch):
 def test_run_left_running_by_a_crash_is_redone(tmp_path, monkeypatch):
     notebook = write_notebook(tmp_path)
     out = tmp_path / "out"
-    monkeypatch.setattr(sweep, "_execute", fake_executor())
+    monkeypatch.setattr(running, "_execute", fake_executor())
     sweep.run_sweep(notebook, {"A": [1, 2]}, out_dir=out, stream=io.StringIO())
     gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
                           capture_output=True, text=True, check=True)
@@ -367,7 +376,7 @@ def test_run_left_running_by_a_crash_is_redone(tmp_path, monkeypatch):
     status_path.write_text(json.dumps(status))
     assert sweep.collect(out, write=False).rows[1]["status"] == "interrupted"
     executed = []
-    monkeypatch.setattr(sweep, "_execute", fake_executor(log=executed))
+    monkeypatch.setattr(running, "_execute", fake_executor(log=executed))
     sweep.run_sweep(notebook, {"A": [1, 2]}, out_dir=out, stream=io.StringIO())
     assert executed == ["A=2"]
 
@@ -375,7 +384,7 @@ def test_run_left_running_by_a_crash_is_redone(tmp_path, monkeypatch):
 def test_a_sweep_running_in_another_process_is_not_disturbed(tmp_path, monkeypatch):
     notebook = write_notebook(tmp_path)
     out = tmp_path / "out"
-    monkeypatch.setattr(sweep, "_execute", fake_executor())
+    monkeypatch.setattr(running, "_execute", fake_executor())
     sweep.run_sweep(notebook, {"A": [1]}, out_dir=out, stream=io.StringIO())
     with subprocess.Popen([sys.executable, "-c", "import sys; sys.stdin.read()"],
                           stdin=subprocess.PIPE) as other:
@@ -392,7 +401,7 @@ def test_errors_and_missing_or_nested_metrics_are_reported(tmp_path, monkeypatch
     def metrics_of(parameters):
         return {1: None, 2: {"fid": 1.5, "classes": [3, 4]}}.get(parameters["A"], {"fid": 2})
 
-    monkeypatch.setattr(sweep, "_execute",
+    monkeypatch.setattr(running, "_execute",
                         fake_executor(fail_ids={"A=3"}, metrics_of=metrics_of))
     result = sweep.run_sweep(notebook, {"A": [1, 2, 3]}, out_dir=tmp_path / "out",
                              stream=io.StringIO())
@@ -407,7 +416,7 @@ def test_errors_and_missing_or_nested_metrics_are_reported(tmp_path, monkeypatch
 
 def test_metric_named_like_a_column_is_renamed(tmp_path, monkeypatch):
     notebook = write_notebook(tmp_path)
-    monkeypatch.setattr(sweep, "_execute", fake_executor(
+    monkeypatch.setattr(running, "_execute", fake_executor(
         metrics_of=lambda p: {"status": "fine", "A": 7, "fid": 3.0}))
     result = sweep.run_sweep(notebook, {"A": [1]}, out_dir=tmp_path / "out",
                              stream=io.StringIO())
@@ -418,7 +427,7 @@ def test_metric_named_like_a_column_is_renamed(tmp_path, monkeypatch):
 
 def test_collect_command_rebuilds_the_table(tmp_path, monkeypatch, capsys):
     notebook = write_notebook(tmp_path)
-    monkeypatch.setattr(sweep, "_execute", fake_executor())
+    monkeypatch.setattr(running, "_execute", fake_executor())
     sweep.run_sweep(notebook, {"A": [1, 2]}, out_dir=tmp_path / "out", stream=io.StringIO())
     (tmp_path / "out" / "results.png").unlink()
     assert cli(notebook, tmp_path / "out", "--collect") == 0
@@ -430,7 +439,7 @@ def test_collect_command_rebuilds_the_table(tmp_path, monkeypatch, capsys):
 
 def test_metrics_equal_in_every_run_are_stated_once_and_not_plotted(tmp_path, monkeypatch):
     notebook = write_notebook(tmp_path)
-    monkeypatch.setattr(sweep, "_execute", fake_executor(
+    monkeypatch.setattr(running, "_execute", fake_executor(
         metrics_of=lambda p: {"fid": 10.0 * p["A"], "steps": 100}))
     result = sweep.run_sweep(notebook, {"A": [1, 2]}, out_dir=tmp_path / "out",
                              stream=io.StringIO())

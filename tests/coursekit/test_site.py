@@ -11,7 +11,7 @@ from bs4 import BeautifulSoup
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from PIL import Image
 
-from ganlib import site
+from coursekit import site, static_html
 
 MAP = (("01_widgets", "Widgets", "a panel in its last state"),
        ("02_later", "Later", "not written yet"))
@@ -73,7 +73,7 @@ def test_widget_panel_is_drawn_in_its_last_state(executed, tmp_path):
     result = site.render_site(executed, tmp_path / "site", course_map=MAP)
     page = (tmp_path / "site" / "01_widgets.html").read_text()
     widget = BeautifulSoup(page, "html.parser").find("div", class_="site-widget")
-    assert widget.find("p", class_="site-widget-note").text == site.WIDGET_NOTE
+    assert widget.find("p", class_="site-widget-note").text == static_html.WIDGET_NOTE
     steps = _field(widget, "steps")
     assert (steps.name, steps["value"], steps.has_attr("disabled")) == ("input", "7", True)
     assert _field(widget, "optimizer").find("option").text == "sgd"
@@ -123,18 +123,8 @@ def test_screenshots_of_a_notebook_follow_its_last_widget(executed, tmp_path):
     assert "99_other_panel" not in (tmp_path / "site" / "99_extra.html").read_text()
 
 
-def test_unknown_or_missing_widgets_are_named_not_dropped():
-    state = {"a": {"model_name": "ColorPickerModel", "state": {}},
-             "b": {"model_name": "VBoxModel", "state": {"children": ["IPY_MODEL_a",
-                                                                     "IPY_MODEL_gone"]}}}
-    drawn = site.render_widget("b", state)
-    assert "(ColorPicker control)" in drawn
-    assert "(widget not saved)" in drawn
-    assert drawn.startswith('<div class="site-vbox">')
-
-
 def test_empty_folder_is_refused_with_the_command_that_fills_it(tmp_path):
-    with pytest.raises(FileNotFoundError, match="python -m ganlib.course run"):
+    with pytest.raises(FileNotFoundError, match="python -m coursekit run"):
         site.render_site(tmp_path, tmp_path / "site")
 
 

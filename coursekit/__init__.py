@@ -1,0 +1,16 @@
+"""coursekit: the course's tooling, beside the teaching library ``ganlib``.
+
+It runs, times, publishes and sweeps the notebooks; the notebooks themselves use ``ganlib``.
+coursekit may import ganlib, never the other way round.
+
+- ``coursekit.course_map``: the notebooks in course order, and which exist yet.
+- ``coursekit.stated_time``: each notebook's stated "Time on a laptop CPU", and its check.
+- ``coursekit.runner``: the headless run of the whole course and its summary
+  (``python -m coursekit run [--quick]``, ``python -m coursekit map``).
+- ``coursekit.static_html``: widgets in their last state and other outputs as static HTML.
+- ``coursekit.site``: the readable site, one page per executed notebook and an index.
+- ``coursekit.sweep``: a notebook run over a grid of parameters, one table and one plot
+  (``python -m coursekit.sweep NOTEBOOK --grid NAME=V1,V2``).
+"""
+
+__all__: list[str] = []

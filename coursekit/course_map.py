@@ -1,0 +1,48 @@
+"""The course map: the notebooks in the order a learner takes them, and which exist yet.
+
+Used in: coursekit.runner (which notebooks run), coursekit.site (the index page) and
+notebooks/00_start_here.ipynb (the map a learner sees first).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+__all__ = ["COURSE_MAP", "PROJECT_DIR", "available_notebooks", "course_map_table"]
+
+#: The project folder: ``notebooks/`` and ``outputs/`` are in it.
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+#: (file stem, title, what it teaches), in the order a learner takes them.
+COURSE_MAP = (
+    ("00_start_here", "Start here", "course map, environment check, widgets and papermill"),
+    ("01_background", "Why GANs", "from vision tasks to generative models; a 1-D GAN"),
+    ("02_loss_mathematics", "The loss mathematics",
+     "minimax game, optimal discriminator, JSD, vanishing gradients"),
+    ("03_gan_playground_2d", "A 2-D GAN playground", "mode collapse and its remedies, live"),
+    ("04_dcgan", "Train a DCGAN", "real images, live sample grids, checkpoints, widgets"),
+    ("05_stability", "Stability", "failure modes and their fixes on the same budget"),
+    ("06_evaluation", "Evaluation", "FID, KID, precision/recall without downloads"),
+    ("07_conditional", "Conditional generation", "labelled data on demand"),
+    ("08_augmentation", "Augmentation with generated images", "does it help? measured"),
+    ("09_pix2pix", "Paired translation (pix2pix)", "edges to images, grey to colour"),
+    ("10_cyclegan", "Unpaired translation (CycleGAN)", "cycle consistency"),
+    ("11_robustness", "Adversarial robustness", "FGSM, PGD, a GAN-based defence and its limits"),
+    ("12_related_models", "Related models", "VAE, self-attention, what came next"),
+)
+
+
+def available_notebooks(notebook_dir=None):
+    """The notebooks that exist, in course order."""
+    notebook_dir = Path(notebook_dir or PROJECT_DIR / "notebooks")
+    return sorted(notebook_dir.glob("[0-9][0-9]_*.ipynb"))
+
+
+def course_map_table(notebook_dir=None) -> str:
+    """The course map as a text table, marking which notebooks are available yet."""
+    present = {path.stem[:2] for path in available_notebooks(notebook_dir)}
+    lines = []
+    for stem, title, teaches in COURSE_MAP:
+        mark = "ready " if stem[:2] in present else "coming"
+        lines.append(f"[{mark}] {stem[:2]}  {title:<36} {teaches}")
+    return "\n".join(lines)

@@ -1,0 +1,221 @@
+"""The course as a static web site: every executed notebook as a page, and an index.
+
+``render_site(executed_dir, site_dir)`` turns the notebooks that the main job executed
+(``outputs/notebooks/``) into one self-contained HTML page each (figures embedded as data,
+widget panels drawn in their last state by ``coursekit.static_html``), and writes
+``index.html`` with the course map. The pages need no server and no installation: open
+``outputs/site/index.html`` in a browser. Formulas are typeset by MathJax, loaded from a CDN
+when the reader is online; offline they show as their TeX source.
+
+Used in: coursekit.runner (the main job writes outputs/site/), tests/coursekit/test_site.py,
+tests/test_browser.py.
+"""
+
+from __future__ import annotations
+
+import datetime
+import html
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from coursekit.course_map import COURSE_MAP
+from coursekit.static_html import static_outputs
+
+__all__ = ["SitePage", "SiteResult", "page_filename", "render_site"]
+
+_SITE_CSS = """
+.site-nav { font-family: system-ui, sans-serif; font-size: 14px; padding: 8px 16px;
+  margin: 0 0 12px 0; background: #f3f5f7; border-bottom: 1px solid #d0d7de;
+  display: flex; gap: 16px; flex-wrap: wrap; align-items: baseline; }
+.site-nav a { color: #0b5cad; text-decoration: none; }
+.site-nav a:hover { text-decoration: underline; }
+.site-nav .site-run { color: #555; margin-left: auto; }
+.site-widget { font-family: system-ui, sans-serif; font-size: 13px; border: 1px solid #d0d7de;
+  border-radius: 4px; padding: 8px; background: #fbfcfd; }
+.site-widget-note { font-style: italic; color: #666; margin: 0 0 6px 0; font-size: 12px; }
+.site-vbox { display: flex; flex-direction: column; gap: 4px; }
+.site-hbox { display: flex; flex-direction: row; gap: 8px; align-items: flex-start;
+  flex-wrap: wrap; }
+.site-field { display: flex; align-items: center; gap: 6px; }
+.site-field .site-desc { display: inline-block; flex: none; text-align: right; color: #333; }
+.site-field input, .site-field select, .site-field textarea { font-size: 13px; flex: 1 1 auto;
+  min-width: 0; }
+.site-button { font-size: 13px; padding: 3px 12px; border: 1px solid #bbb; border-radius: 3px;
+  background: #eee; color: #222; margin-right: 4px; }
+.site-image { max-width: 100%; height: auto; }
+.site-unknown { color: #666; font-style: italic; }
+.site-screenshot { margin: 8px 0 16px 0; }
+.site-screenshot img { max-width: 100%; border: 1px solid #d0d7de; }
+.site-screenshot figcaption { font-size: 12px; color: #555; font-family: system-ui, sans-serif; }
+"""
+
+_PAGE_TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
+{%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}
+{% block extra_css %}<style type="text/css">{{ resources.site_css }}</style>{% endblock %}
+{%- block body_header -%}{{ super() }}{{ resources.site_nav }}{%- endblock body_header -%}
+{% block body_footer %}{{ resources.site_nav }}{{ super() }}{% endblock body_footer %}
+"""
+
+
+@dataclass
+class SitePage:
+    """One rendered notebook: its file stem, title and the HTML file written."""
+
+    notebook: str
+    title: str
+    path: Path
+
+
+@dataclass
+class SiteResult:
+    """What ``render_site`` wrote: the index and the pages, in course order."""
+
+    index: Path
+    pages: list = field(default_factory=list)
+
+
+def page_filename(stem: str) -> str:
+    """The site's file name for a notebook stem, e.g. ``04_dcgan.html``."""
+    return f"{stem}.html"
+
+
+def _notebook_title(notebook, stem) -> str:
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip()
+    return stem
+
+
+def _nav(links, note="") -> str:
+    parts = "".join(f'<a href="{html.escape(href)}">{html.escape(text)}</a>'
+                    for text, href in links)
+    note_html = f'<span class="site-run">{html.escape(note)}</span>' if note else ""
+    return f'<nav class="site-nav">{parts}{note_html}</nav>'
+
+
+def _exporter():
+    import jinja2
+    from nbconvert import HTMLExporter
+
+    return HTMLExporter(template_name="lab", template_file="course_page.html.j2",
+                        extra_loaders=[jinja2.DictLoader({"course_page.html.j2":
+                                                          _PAGE_TEMPLATE})],
+                        embed_images=True)
+
+
+def _index_html(rows, title, intro) -> str:
+    body = []
+    for number, name, teaches, href, note in rows:
+        link = f'<a href="{html.escape(href)}">{html.escape(name)}</a>' if href \
+            else html.escape(name)
+        state = "" if href else ' class="site-coming"'
+        body.append(f"<tr{state}><td>{html.escape(number)}</td><td>{link}</td>"
+                    f"<td>{html.escape(teaches)}</td><td>{html.escape(note)}</td></tr>")
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<title>{html.escape(title)}</title>
+<style>
+body {{ font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto;
+  padding: 0 1rem; color: #222; line-height: 1.5; }}
+table {{ border-collapse: collapse; width: 100%; }}
+th, td {{ text-align: left; padding: 6px 10px; border-bottom: 1px solid #ddd;
+  vertical-align: top; }}
+th {{ background: #f3f5f7; }}
+tr.site-coming td {{ color: #888; }}
+a {{ color: #0b5cad; }}
+</style></head>
+<body>
+<h1>{html.escape(title)}</h1>
+<p>{intro}</p>
+<table id="course-map">
+<thead><tr><th>#</th><th>notebook</th><th>what it teaches</th><th>last run</th></tr></thead>
+<tbody>
+{chr(10).join(body)}
+</tbody></table>
+<p>Generated {datetime.datetime.now().strftime("%Y-%m-%d %H:%M")} by
+<code>python -m coursekit run</code>. Run the course yourself: see the README.</p>
+</body></html>
+"""
+
+
+def render_site(executed_dir, site_dir, course_map=None, notes=None, screenshot_dir=None,
+                include=None, title="GANs for computer vision: a hands-on course") -> SiteResult:
+    """Render every executed notebook in ``executed_dir`` and an index into ``site_dir``.
+
+    Args:
+        executed_dir: folder of executed notebooks (``outputs/notebooks``).
+        site_dir: where the HTML goes (created; existing pages are overwritten).
+        course_map: (stem, title, teaches) rows in course order; default
+            ``coursekit.course_map.COURSE_MAP``. A row is filled by the executed notebook
+            whose name starts with the row's two-digit number; others are listed last.
+        notes: {stem: short text}, e.g. how long the notebook ran, shown in the index and
+            on the page.
+        screenshot_dir: a folder of PNG screenshots named ``<stem>*.png``; each one is shown
+            after the last widget of its notebook's page.
+        include: render only the notebooks with these stems (default: all in the folder),
+            e.g. to leave out an executed notebook whose source was renamed or removed.
+        title: the index page's title.
+
+    Returns:
+        A ``SiteResult`` with the index path and one ``SitePage`` per notebook.
+
+    Raises:
+        FileNotFoundError: if ``executed_dir`` holds no executed notebook.
+    """
+    import nbformat
+
+    if course_map is None:
+        course_map = COURSE_MAP
+    executed_dir, site_dir = Path(executed_dir), Path(site_dir)
+    notebooks = [path for path in sorted(executed_dir.glob("*.ipynb"))
+                 if include is None or path.stem in include]
+    if not notebooks:
+        raise FileNotFoundError(f"No executed notebooks in {executed_dir}: run "
+                                "`python -m coursekit run` first (it writes them there).")
+    notes = dict(notes or {})
+    numbers = [row[0][:2] for row in course_map]
+    notebooks.sort(key=lambda p: (numbers.index(p.stem[:2]) if p.stem[:2] in numbers
+                                  else len(numbers), p.stem))
+    site_dir.mkdir(parents=True, exist_ok=True)
+    loaded = {path.stem: nbformat.read(path, as_version=4) for path in notebooks}
+    titles = {stem: _notebook_title(nb, stem) for stem, nb in loaded.items()}
+    stems = list(loaded)
+    exporter = _exporter()
+    result = SiteResult(index=site_dir / "index.html")
+    for position, stem in enumerate(stems):
+        links = [("Course map", "index.html")]
+        if position > 0:
+            links.append((f"← {titles[stems[position - 1]]}",
+                          page_filename(stems[position - 1])))
+        if position + 1 < len(stems):
+            links.append((f"{titles[stems[position + 1]]} →",
+                          page_filename(stems[position + 1])))
+        shots = sorted(Path(screenshot_dir).glob(f"{stem}*.png")) if screenshot_dir else []
+        notebook = static_outputs(loaded[stem], shots)
+        notebook.metadata["title"] = titles[stem]
+        body, _ = exporter.from_notebook_node(notebook, resources={
+            "site_css": _SITE_CSS, "site_nav": _nav(links, notes.get(stem, ""))})
+        path = site_dir / page_filename(stem)
+        path.write_text(body, encoding="utf-8")
+        result.pages.append(SitePage(stem, titles[stem], path))
+
+    rows, placed = [], set()
+    for number, name, teaches in ((row[0][:2], row[1], row[2]) for row in course_map):
+        stem = next((s for s in stems if s[:2] == number and s not in placed), None)
+        if stem is None:
+            rows.append((number, name, teaches, "", "coming"))
+            continue
+        placed.add(stem)
+        rows.append((number, titles[stem], teaches, page_filename(stem), notes.get(stem, "")))
+    for stem in stems:
+        if stem not in placed:
+            rows.append((stem[:2], titles[stem], "", page_filename(stem), notes.get(stem, "")))
+    intro = ("Read the course here without installing anything: each page is a notebook as "
+             "the course's main job ran it, with its figures, and its control panels shown "
+             "in their last state. To train the GANs yourself, clone the repository and "
+             "run <code>bash course.sh run</code>.")
+    result.index.write_text(_index_html(rows, title, intro), encoding="utf-8")
+    return result
