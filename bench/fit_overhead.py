@@ -2,7 +2,7 @@
 
     python bench/fit_overhead.py [--rounds 5] [--steps 150] [--data digits|synthetic]
 
-Both sides use the default recipe (``ganlib.recipes.DCGANRecipe()``): the same generator
+Both sides use the default recipe (``ganlib.training.recipes.DCGANRecipe()``): the same generator
 and discriminator builders and width, the same latent size, batch size, losses and Adam
 settings, the same ``tf.data`` pipeline (``ganlib.data.make_dataset``), no XLA. The plain
 loop is the textbook one: ``for images in dataset: train_step(images)`` with a

@@ -4,10 +4,11 @@ Every recipe is trained by the same ``ganlib.training.GAN`` (one discriminator s
 one generator step with fresh noise, non-saturating loss on logits), so only architectures
 and hyperparameters differ between them:
 
-- ``default``:  ``ganlib.recipes.DCGANRecipe()`` built by ``ganlib.recipes.build_dcgan``,
-  exactly as notebooks/04_dcgan.ipynb uses it (only ``dataset`` and ``seed`` are set).
-- every other name in ``ganlib.recipes.VARIANTS`` (``ema``, ``hinge_sn``, ``wgan_gp``, ...):
-  the default with that remedy applied, built the same way.
+- ``default``:  ``ganlib.training.recipes.DCGANRecipe()`` built by
+  ``ganlib.training.recipes.build_dcgan``, exactly as notebooks/04_dcgan.ipynb uses it (only
+  ``dataset`` and ``seed`` are set).
+- every other name in ``ganlib.training.recipes.VARIANTS`` (``ema``, ``hinge_sn``,
+  ``wgan_gp``, ...): the default with that remedy applied, built the same way.
 - ``baseline``: the classic TensorFlow DCGAN tutorial
   (https://www.tensorflow.org/tutorials/generative/dcgan): 5x5 kernels, Dense 7x7x256,
   LeakyReLU(0.3), Dropout 0.3 in the discriminator, Adam 1e-4, batch 256, latent 100,

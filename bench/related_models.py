@@ -8,7 +8,7 @@ Executes ``notebooks/12_related_models.ipynb`` with papermill (through
 
 * the notebook's table: VAE, the course's default DCGAN and the DCGAN with self-attention,
   each trained for the same wall-clock budget (the notebook's ``SECONDS``), scored by
-  ``ganlib.metrics`` in the dataset classifier's feature space (NOT Inception figures);
+  ``ganlib.evaluation.metrics`` in the dataset classifier's feature space (NOT Inception figures);
 * the notebook's wall time (kernel start to the last cell) and the peak resident memory
   of the kernel process;
 * the load average before and after, because every model's budget is wall time: on a
@@ -80,7 +80,7 @@ def main(argv=None) -> int:
     result = json.loads((out_dir / NOTEBOOK.stem / "comparison.json").read_text())
     print(f"\nDataset: {result['dataset']}; {result['eval_samples']:,} samples per model; "
           f"training budget {result['budget']}")
-    print("Classifier-feature figures (ganlib.metrics), NOT Inception figures:\n")
+    print("Classifier-feature figures (ganlib.evaluation.metrics), NOT Inception figures:\n")
     print(viz.markdown_table(result["rows"], COLUMNS))
     print(f"\nnotebook wall time: {run.seconds:.0f} s ({run.seconds / 60:.1f} min); "
           f"stated: {stated_time.stated_time(NOTEBOOK).full.phrase}")

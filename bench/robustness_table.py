@@ -1,7 +1,7 @@
 """Run notebooks/11_robustness.ipynb and print its table and its time.
 
 The table (clean, attacked and defended accuracy at epsilon 0.1, 0.2 and 0.3, pixels in
-[0, 1]) is computed by the notebook itself (``ganlib.defense.robustness_table``), so the
+[0, 1]) is computed by the notebook itself (``ganlib.robustness.defense.robustness_table``), so the
 figures printed here are exactly the notebook's; this script adds the wall time of the
 whole notebook, the time of its main parts, the peak memory of the kernel and the load of
 the machine, and prints the published Defense-GAN figures beside the table.

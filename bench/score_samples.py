@@ -1,11 +1,11 @@
-"""Score saved samples with ganlib.metrics: FID, KID, classifier score, modes, precision/recall.
+"""Score saved samples with ganlib.evaluation: FID, KID, classifier score, modes, precision/recall.
 
     python bench/score_samples.py outputs/bench/samples_default.npz [more.npz ...] \
         --dataset fashion_mnist [--out-table outputs/bench/results.md] [--out-json r.json]
 
 Each file's ``images`` (uint8 (N, H, W) or (N, H, W, C), or floats in [0, 1] or [-1, 1])
-are scored by ``ganlib.metrics.evaluate_images`` against 10,000 real test images, in the
-feature space of the dataset's own small classifier (``ganlib.classifier``: loaded from
+are scored by ``ganlib.evaluation.metrics.evaluate_images`` against 10,000 real test images, in the
+feature space of the dataset's own small classifier (``ganlib.evaluation.classifier``: loaded from
 data/classifiers/, or trained there on first use, a few minutes on a CPU). NOT
 Inception figures: compare only rows of this script, same dataset, same number of samples
 (use 10,000, the default of train_budget.py).

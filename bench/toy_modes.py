@@ -8,7 +8,7 @@
 For each seed k (0 to --seeds - 1) a new GAN with
 ``ganlib.playground.preset(setting, dist)`` (seed k; ``best`` on grid25 is the preset
 ``best_grid``) is trained for the setting's ``steps`` on ``--dist``; then 2,500 points are
-generated from a fixed noise batch and scored with ``ganlib.toy``: modes covered (a mode
+generated from a fixed noise batch and scored with ``ganlib.data.toy``: modes covered (a mode
 needs at least 20 samples within 3 std of its centre, PacGAN's rule) and the share of
 high-quality samples (within 3 std of the nearest centre). Printed per seed: both figures
 and the wall seconds of the run (building, tracing, training, scoring). With --out, each

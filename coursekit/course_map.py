@@ -1,8 +1,4 @@
-"""The course map: the notebooks in the order a learner takes them, and which exist yet.
-
-Used in: coursekit.runner (which notebooks run), coursekit.site (the index page) and
-notebooks/00_start_here.ipynb (the map a learner sees first).
-"""
+"""The course map: the notebooks in the order a learner takes them, and which exist yet."""
 
 from __future__ import annotations
 

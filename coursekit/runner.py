@@ -6,8 +6,6 @@ site in ``outputs/site/`` (``coursekit.site``), then prints a one-screen summary
 how long it took and where the results are. Each notebook's first cell states its "Time on
 a laptop CPU"; the summary flags a notebook that took longer here than it says, and
 ``outputs/timings.json`` keeps the measured seconds of the latest full and quick run.
-
-Used in: notebooks/00_start_here.ipynb and the README's main command.
 """
 
 from __future__ import annotations

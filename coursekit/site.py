@@ -6,9 +6,6 @@ widget panels drawn in their last state by ``coursekit.static_html``), and write
 ``index.html`` with the course map. The pages need no server and no installation: open
 ``outputs/site/index.html`` in a browser. Formulas are typeset by MathJax, loaded from a CDN
 when the reader is online; offline they show as their TeX source.
-
-Used in: coursekit.runner (the main job writes outputs/site/), tests/coursekit/test_site.py,
-tests/test_browser.py.
 """
 
 from __future__ import annotations

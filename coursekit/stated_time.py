@@ -3,8 +3,6 @@
 A notebook's first cell says how long it takes ("**Time on a laptop CPU:** about 6 minutes
 ... With `QUICK = True` ... under a minute"); ``check_time`` flags a measured time that
 disagrees ("about" allows ``ABOUT_MARGIN`` times the time, "under" nothing more).
-
-Used in: coursekit.runner (the summary of a course run), bench/related_models.py.
 """
 
 from __future__ import annotations

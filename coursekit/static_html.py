@@ -4,8 +4,6 @@ Papermill stores the state of every widget a notebook displayed; ``render_widget
 one from that state as plain, disabled HTML form elements, and ``static_outputs`` turns a
 whole notebook into one that a static page can show (widgets drawn, GIFs embedded, the
 widget JavaScript left out).
-
-Used in: coursekit.site (the pages of the readable site), tests/coursekit/test_site.py.
 """
 
 from __future__ import annotations
@@ -183,8 +181,6 @@ def static_outputs(notebook, screenshots=()):
     removed (so no page loads the widget JavaScript). GIF outputs, which nbconvert would
     show as text, become ``<img>`` tags. ``screenshots`` (PNG paths) are shown, with a
     caption, after the last widget of the notebook.
-
-    Used in: coursekit.site.render_site.
     """
     notebook = copy.deepcopy(notebook)
     widgets_meta = notebook.metadata.pop("widgets", {})

@@ -13,9 +13,7 @@ regimes and scored on the real test split:
 
 Every regime adds the same number of images and every classifier makes the same number
 of updates, so the regimes differ only in *what* the extra images are. The classifier is
-``ganlib.classifier``'s small CNN, trained from scratch for each run.
-
-Used in: notebooks/08_augmentation.ipynb.
+``ganlib.evaluation.classifier``'s small CNN, trained from scratch for each run.
 """
 
 from __future__ import annotations
@@ -203,7 +201,7 @@ def train_subset_gan(images, labels, recipe: DCGANRecipe, num_classes):
 
 def train_evaluation_classifier(images, labels, num_classes, updates=400, batch_size=64,
                                 seed=0):
-    """``ganlib.classifier``'s small CNN trained for about ``updates`` gradient steps.
+    """``ganlib.evaluation.classifier``'s small CNN trained for about ``updates`` gradient steps.
 
     The number of epochs is chosen so that a larger training set gets the same number of
     updates as a small one: the regimes then differ in data, not in training time.

@@ -17,9 +17,6 @@ Networks"; Arjovsky et al. 2017, "Wasserstein GAN"; Gulrajani et al. 2017, "Impr
 Training of Wasserstein GANs" (the gradient penalty); Lim & Ye 2017, "Geometric GAN", and
 Miyato et al. 2018, "Spectral Normalization for GANs" (the hinge loss); Mescheder et al.
 2018, "Which Training Methods for GANs do actually Converge?" (the R1 penalty).
-
-Used in: notebooks/02_loss_mathematics.ipynb, notebooks/03_gan_playground_2d.ipynb,
-notebooks/04_dcgan.ipynb.
 """
 
 from __future__ import annotations

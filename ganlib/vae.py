@@ -19,9 +19,7 @@ VAE and the GAN of notebook 04 differ in how they are trained, not in their laye
 Binary cross-entropy on grey levels (not only 0 and 1) is the usual choice for MNIST-like
 data, as in the paper's MNIST experiments; it is not a normalised likelihood for grey
 values (Loaiza-Ganem & Cunningham 2019), so the ELBO here is a training objective, not a
-log-likelihood to compare across nets.
-
-Used in: notebooks/12_related_nets.ipynb.
+log-likelihood to compare across models.
 """
 
 from __future__ import annotations
@@ -280,7 +278,7 @@ class _StepRecords(keras.callbacks.Callback):
 def train_vae(vae: VAE, dataset, steps: int, *, seconds=None, steps_per_epoch: int = 100,
               callbacks=(), verbose=0) -> list[dict]:
     """Train ``vae`` until it has made ``steps`` updates in total, or for ``seconds`` of wall
-    time (``ganlib.callbacks.StopAfterSeconds``) if that comes first.
+    time (``ganlib.training.callbacks.StopAfterSeconds``) if that comes first.
 
     ``dataset`` must repeat (``ganlib.data.make_dataset``). Returns one record per
     ``steps_per_epoch`` steps: {"step", "seconds", "loss", "reconstruction", "kl"}, the

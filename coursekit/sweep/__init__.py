@@ -57,9 +57,6 @@ Modules: ``options`` (the ``--grid``/``--set`` values and a notebook's parameter
 papermill, status files), ``collecting`` (``collect``: the table), ``plotting``
 (``plot_sweep``), ``cli`` (``main``), with ``common`` (``SweepError``, value formatting) and
 ``status`` (a run's recorded status) beneath them.
-
-Used in: ``python -m coursekit.sweep`` over notebooks/04_dcgan.ipynb (any notebook that
-writes metrics.json into its OUTPUT_DIR works), bench/train_budget.py.
 """
 
 from __future__ import annotations

@@ -2,8 +2,6 @@
 
 Exit status: 0 when every run is ok, 1 when any failed, 2 for a refused grid, 130 when
 interrupted. See the package's docstring (``coursekit.sweep``) for every option.
-
-Used in: ``python -m coursekit.sweep`` (coursekit/sweep/__main__.py).
 """
 
 from __future__ import annotations

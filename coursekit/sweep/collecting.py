@@ -1,7 +1,4 @@
-"""The runs of a sweep folder read into one table, written as CSV, Markdown and a plot.
-
-Used in: coursekit.sweep.running (after every sweep), coursekit.sweep.cli (``--collect``).
-"""
+"""The runs of a sweep folder read into one table, written as CSV, Markdown and a plot."""
 
 from __future__ import annotations
 

@@ -1,7 +1,4 @@
-"""What every part of a sweep shares: its error, and how values read in ids and messages.
-
-Used in: every module of coursekit.sweep.
-"""
+"""What every part of a sweep shares: its error, and how values read in ids and messages."""
 
 from __future__ import annotations
 

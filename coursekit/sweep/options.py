@@ -3,8 +3,6 @@
 ``--grid NAME=V1,V2,...`` and ``--set NAME=VALUE`` values are Python literals, anything
 else is a string; ``notebook_parameters`` reads the names of a notebook's ``parameters``
 cell, which a sweep checks every name against.
-
-Used in: coursekit.sweep.planning, coursekit.sweep.cli, bench/train_budget.py.
 """
 
 from __future__ import annotations

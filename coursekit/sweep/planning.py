@@ -3,8 +3,6 @@
 ``plan_sweep`` refuses (``SweepError``) an unknown name, an empty or too large grid, a
 value JSON cannot hold, two runs that would share a folder, and a folder that holds another
 notebook's sweep, runs made with other parameters or a sweep still running elsewhere.
-
-Used in: coursekit.sweep.running, coursekit.sweep.cli (``--dry-run``).
 """
 
 from __future__ import annotations

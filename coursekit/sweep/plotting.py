@@ -1,7 +1,4 @@
-"""The sweep's figure: one panel per metric, the runs grouped by one grid parameter.
-
-Used in: coursekit.sweep.collecting (``results.png``).
-"""
+"""The sweep's figure: one panel per metric, the runs grouped by one grid parameter."""
 
 from __future__ import annotations
 

@@ -4,8 +4,6 @@ Every run gets its folder (``OUTPUT_DIR``), ``params.json`` and ``status.json`` 
 atomically: ``running``, then ``ok``, ``failed`` or ``interrupted``); a run that ends
 without ``metrics.json`` counts as failed. Runs that are ok with metrics are skipped, the
 others run again; the table and plot are collected at the end, and on Ctrl-C.
-
-Used in: coursekit.sweep.cli, tests/test_notebooks.py.
 """
 
 from __future__ import annotations

@@ -1,6 +1,4 @@
 """A run's recorded status: "running" left by a process that is gone reads as interrupted.
-
-Used in: coursekit.sweep.planning, coursekit.sweep.collecting.
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ def conditional_accuracy(gan, classifier, per_class=100, classes=None, seed=0):
 
     Args:
         gan: a trained ``ConditionalGAN``.
-        classifier: ``ganlib.classifier.feature_classifier(dataset)`` for the dataset the
+        classifier: ``ganlib.evaluation.classifier.feature_classifier(dataset)`` for the dataset the
             GAN learned (same classes, same order).
         classes: the classes to ask for (default: all).
 
@@ -44,13 +44,11 @@ def requested_class_accuracy(classifier, images, requested):
     """How often ``classifier`` puts each image in the class it was generated for.
 
     Args:
-        classifier: the dataset's ``ganlib.classifier.feature_classifier``.
+        classifier: the dataset's ``ganlib.evaluation.classifier.feature_classifier``.
         images: uint8 in [0, 255] or float in [-1, 1], (N, H, W, C) or grey (N, H, W).
         requested: the class each image was asked for, int (N,).
 
     Returns the dict described in ``conditional_accuracy``.
-
-    Used in: conditional_accuracy, bench/score_samples.py (saved conditional samples).
     """
     num_classes = int(classifier.output_shape[-1])
     images = np.asarray(images)

@@ -1,5 +1,4 @@
-"""Image files on disk: the idx format of MNIST and Fashion-MNIST, and folders of images.
-"""
+"""Image files on disk: the idx format of MNIST and Fashion-MNIST, and folders of images."""
 
 from __future__ import annotations
 

@@ -13,8 +13,6 @@ Users bring their own images with ``load_pair_folder`` (the pix2pix format: each
 A and B side by side) and ``load_unpaired_folders`` (``trainA/`` and ``trainB/``).
 
 All images are float32 NHWC in [-1, 1], as everywhere in ``ganlib``.
-
-Used in: notebooks/09_pix2pix.ipynb, notebooks/10_cyclegan.ipynb.
 """
 
 from __future__ import annotations
@@ -166,10 +164,7 @@ def _blur_down_up(images, factor):
 
 
 def edge_pairs(images, threshold=0.25, name="edges") -> ImagePairs:
-    """Pairs (edge map -> image): the sketch-to-picture task of edges2shoes.
-
-    Used in: notebooks/09_pix2pix.ipynb.
-    """
+    """Pairs (edge map -> image): the sketch-to-picture task of edges2shoes."""
     array = data.check_model_images(images)
     return ImagePairs(sobel_edges(array, threshold), array, name,
                       f"Sobel edges (threshold {threshold}) of the images")
@@ -179,7 +174,7 @@ def grey_colour_pairs(images, name="grey to colour") -> ImagePairs:
     """Pairs (grey image -> colour image): colourisation. ``images`` must be colour."""
     array = _channels(images, 3, "images",
                       "colourisation needs colour images such as CIFAR-10 or "
-                      "ganlib.pairs.textured_digits(...).")
+                      "ganlib.data.pairs.textured_digits(...).")
     return ImagePairs(to_grey(array), array, name, "luminance of the colour images")
 
 
@@ -213,8 +208,6 @@ def textured_digits(images, labels=None, seed=0, colour_by_class=True) -> np.nda
     ``colour_by_class`` the stroke hue is set by the class (plus a little jitter) and the
     background hue is its complement, so the colour can be predicted from the shape; with
     ``colour_by_class=False`` every hue is random. Returns (N, H, W, 3) in [-1, 1].
-
-    Used in: notebooks/09_pix2pix.ipynb, notebooks/10_cyclegan.ipynb.
     """
     grey = _channels(images, 1, "images", "pass grey images, e.g. "
                      "ganlib.data.load_dataset('digits').images.")
@@ -375,8 +368,6 @@ def load_pair_folder(folder, image_shape=(32, 32, 3), target_channels=None,
     sides. Files whose halves differ in size (an odd width), whose channels are not the
     ones asked for (grey where colour is expected, or the reverse) or that cannot be read
     are skipped with a warning that names them; if none is usable a ValueError says why.
-
-    Used in: notebooks/09_pix2pix.ipynb.
     """
     folder = Path(folder)
     height, width, channels = _check_shape(image_shape)
@@ -435,8 +426,6 @@ def load_unpaired_folders(root, image_shape=(32, 32, 3), name=None) -> UnpairedD
     FileNotFoundError naming it; files with the wrong channels (grey where colour is
     expected, or the reverse) or that cannot be read are skipped with a warning naming
     them, and a ValueError is raised if a domain keeps no image.
-
-    Used in: notebooks/10_cyclegan.ipynb.
     """
     root = Path(root)
     shape = _check_shape(image_shape)

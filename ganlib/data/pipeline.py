@@ -1,5 +1,4 @@
-"""The ``tf.data`` pipeline that feeds training: shuffle, repeat, batch, prefetch.
-"""
+"""The ``tf.data`` pipeline that feeds training: shuffle, repeat, batch, prefetch."""
 
 from __future__ import annotations
 

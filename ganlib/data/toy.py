@@ -20,8 +20,6 @@ fifteenth of the 12.5% each ring mode should get, so one stray sample never coun
 mode but an under-weighted mode still does. (VEEGAN counts a mode with a single
 high-quality sample, i.e. ``min_count=1``.) Real data itself scores about 98.9% high
 quality, not 100%: a 2-D Gaussian has exp(-9/2) = 1.1% of its mass beyond 3 std.
-
-Used in: notebooks/03_gan_playground_2d.ipynb, ganlib.playground, bench/toy_modes.py.
 """
 
 from __future__ import annotations

@@ -5,9 +5,7 @@ No download: ``feature_classifier(dataset)`` loads the classifier cached in
 few minutes on a CPU, with a progress line and an estimate of the time left) and caches
 it. Its penultimate layer ("features", 128 values) plays the part of Inception-v3's pool
 layer in FID, its softmax the part of Inception's class probabilities in the Inception
-Score. Figures in this feature space are NOT Inception figures (see ``ganlib.metrics``).
-
-Used in: ganlib.metrics, ganlib.monitor, bench/score_samples.py.
+Score. Figures in this feature space are NOT Inception figures (see ``ganlib.evaluation.metrics``).
 """
 
 from __future__ import annotations
@@ -103,9 +101,6 @@ def build_feature_classifier(image_shape, num_classes: int = 10, seed: int = 0):
 
     Conv(32) - pool - Conv(64) - pool - Dense(128, "features") - Dropout - Dense(softmax),
     for images in [-1, 1] of ``image_shape`` (height, width, channels).
-
-    Used in: ganlib.classifier.train_feature_classifier, ganlib.defense (adversarial
-    training of the same network).
     """
     from keras import layers
 
@@ -145,8 +140,6 @@ def train_feature_classifier(images, labels, num_classes: int = 10, epochs: int 
 
     Returns:
         A compiled ``keras.Model`` mapping images to class probabilities.
-
-    Used in: ganlib.classifier.feature_classifier, tests/test_classifier.py.
     """
     array = _model_images(images)
     labels = np.asarray(labels)
@@ -179,7 +172,7 @@ def _extractor(classifier):
             layer = classifier.get_layer(FEATURES_LAYER)
         except ValueError as exc:
             raise ValueError(f"classifier has no layer named {FEATURES_LAYER!r}; build it "
-                             "with ganlib.metrics.train_feature_classifier.") from exc
+                             "with ganlib.evaluation.classifier.train_feature_classifier.") from exc
         _EXTRACTORS[classifier] = keras.Model(classifier.input,
                                               [layer.output, classifier.output])
     return _EXTRACTORS[classifier]
@@ -189,8 +182,6 @@ def classifier_outputs(classifier, images) -> tuple[np.ndarray, np.ndarray]:
     """Features (N, 128) and class probabilities (N, num_classes) in one pass.
 
     ``images`` are uint8 in [0, 255] or float in [-1, 1], shaped like the classifier's input.
-
-    Used in: ganlib.metrics.evaluate_images.
     """
     array = _check_for_classifier(classifier, images)
     model = _extractor(classifier)
@@ -202,18 +193,12 @@ def classifier_outputs(classifier, images) -> tuple[np.ndarray, np.ndarray]:
 
 
 def classifier_features(classifier, images) -> np.ndarray:
-    """The classifier's penultimate-layer features (N, 128) of uint8 or [-1, 1] images.
-
-    Used in: tests/test_classifier.py (the features of real and noise images).
-    """
+    """The classifier's penultimate-layer features (N, 128) of uint8 or [-1, 1] images."""
     return classifier_outputs(classifier, images)[0]
 
 
 def classifier_probabilities(classifier, images) -> np.ndarray:
-    """The classifier's class probabilities (N, num_classes) of uint8 or [-1, 1] images.
-
-    Used in: ganlib.classifier.feature_classifier (its test accuracy).
-    """
+    """The classifier's class probabilities (N, num_classes) of uint8 or [-1, 1] images."""
     return classifier_outputs(classifier, images)[1]
 
 
@@ -232,8 +217,6 @@ def feature_classifier(dataset_name: str, data_dir=None, *, epochs: int = 5, see
         data_dir: data folder; default ``ganlib.data.default_data_dir()``.
         epochs, seed: training settings when no cached classifier exists.
         allow_download: passed to ``ganlib.data.load_dataset``.
-
-    Used in: ganlib.metrics.evaluate_images, ganlib.monitor, bench/score_samples.py.
     """
     if not isinstance(dataset_name, str) or dataset_name not in data.DATASETS:
         raise ValueError(f"Unknown dataset {dataset_name!r}; choose one of "

@@ -3,9 +3,10 @@
 One call gives every figure: ``evaluate_images(images, "fashion_mnist")`` returns a dict
 with FID, KID, the classifier score, the class histogram and modes covered, precision and
 recall, and a diversity ratio. The feature space is the dataset's own small classifier
-(``ganlib.classifier``); the formulas are in ``ganlib.scores``. The real images' features
-are computed once per classifier, dataset, split, sample size and seed and kept in memory,
-so evaluating again (for example every few hundred training steps) is cheap.
+(``ganlib.evaluation.classifier``); the formulas are in ``ganlib.evaluation.scores``. The
+real images' features are computed once per classifier, dataset, split, sample size and
+seed and kept in memory, so evaluating again (for example every few hundred training steps)
+is cheap.
 
 IMPORTANT: these are NOT Inception-FID (or Inception-Score, Inception-KID) figures. They
 cannot be compared with values in papers or from other tools, only with each other: the
@@ -14,8 +15,6 @@ precision/recall depend on the sample sizes).
 
 References: Heusel et al. 2017 (FID); Bińkowski et al. 2018 (KID); Salimans et al. 2016
 (Inception Score); Kynkäänniemi et al. 2019 (precision and recall).
-
-Used in: ganlib.monitor, bench/score_samples.py.
 """
 
 from __future__ import annotations
@@ -168,8 +167,6 @@ def real_reference(dataset: str, classifier=None, *, n_real: int = 10_000,
     The images are a seeded random subset of the split (all of it when ``n_real`` equals
     its size). The memory cache is keyed by the classifier's weights, the dataset, split,
     ``n_real``, ``seed`` and data folder, so a retrained classifier gets fresh features.
-
-    Used in: ganlib.metrics.evaluate_images, ganlib.monitor.
     """
     _check_dataset(dataset)
     if isinstance(n_real, bool) or not isinstance(n_real, (int, np.integer)) or n_real < 1:
@@ -251,8 +248,6 @@ def evaluate_images(images, dataset: str, metrics=DEFAULT_METRICS, *, n_real: in
     Returns:
         A dict: "dataset", "n_samples", "n_real", "value_range" and the keys that each
         metric adds (see ``METRICS``).
-
-    Used in: ganlib.monitor, bench/score_samples.py.
     """
     names = _check_metric_names(metrics)
     _check_dataset(dataset)
@@ -313,8 +308,6 @@ def scalar_figures(result: dict) -> dict:
     """The plain numbers of an ``evaluate_images`` result (no lists, strings or flags).
 
     Suits a flat ``metrics.json``, a table row or ``tf.summary.scalar``.
-
-    Used in: ganlib.monitor, bench/score_samples.py.
     """
     return {key: float(value) for key, value in result.items()
             if isinstance(value, (int, float, np.integer, np.floating))

@@ -12,8 +12,6 @@ feature space when given features instead of images.
 Reference: the nearest-neighbour check of Goodfellow et al. 2014 (their figure 2) and of
 most GAN papers since; Borji 2019, "Pros and Cons of GAN Evaluation Measures", on why FID
 does not detect memorisation.
-
-Used in: notebooks/06_evaluation.ipynb.
 """
 
 from __future__ import annotations

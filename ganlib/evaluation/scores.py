@@ -1,6 +1,6 @@
 """Sample-quality scores computed from features or class probabilities (plain numpy).
 
-These functions do not know where the features come from; ``ganlib.metrics`` feeds them
+These functions do not know where the features come from; ``ganlib.evaluation.metrics`` feeds them
 the features and class probabilities of its own small classifier (so its figures are NOT
 Inception figures). All of them are deterministic: the ones that draw subsets take ``seed``.
 
@@ -14,8 +14,6 @@ Inception figures). All of them are deterministic: the ones that draw subsets ta
   2017, with a classifier instead of a 2-D grid).
 - ``precision_recall``: the k-nearest-neighbour manifold estimate of precision (are samples
   realistic?) and recall (is the real data covered?) (Kynkäänniemi et al. 2019).
-
-Used in: ganlib.metrics, ganlib.monitor, bench/score_samples.py.
 """
 
 from __future__ import annotations
@@ -43,7 +41,7 @@ def _check_features(features, name: str, min_samples: int = 2) -> np.ndarray:
         raise TypeError(f"{name} must be a numeric array, got dtype {array.dtype}.")
     if array.ndim != 2:
         raise ValueError(f"{name} must have shape (N, feature_dim), got {array.shape}. "
-                         "Use ganlib.metrics.classifier_features(classifier, images) to get "
+                         "Use ganlib.evaluation.classifier_features(classifier, images) to get "
                          "such an array.")
     if array.shape[0] < min_samples:
         raise ValueError(f"{name} holds {array.shape[0]} sample(s); this needs at least "
@@ -95,8 +93,6 @@ def frechet_distance(features_a, features_b) -> float:
 
     Returns:
         The distance as a float >= 0 (squared units of the features).
-
-    Used in: ganlib.metrics.evaluate_images, bench/score_samples.py.
     """
     a = _check_features(features_a, "features_a")
     b = _check_features(features_b, "features_b")
@@ -145,8 +141,6 @@ def kernel_distance(features_a, features_b, *, num_subsets: int = 100,
 
     Returns:
         (mean, standard deviation over the rounds).
-
-    Used in: ganlib.metrics.evaluate_images.
     """
     a = _check_features(features_a, "features_a")
     b = _check_features(features_b, "features_b")
@@ -183,7 +177,7 @@ def _check_probabilities(probabilities, name: str = "probabilities") -> np.ndarr
     if array.ndim != 2 or array.shape[1] < 2 or array.shape[0] == 0:
         raise ValueError(f"{name} must have shape (N, num_classes) with N >= 1 and at least "
                          f"2 classes, got {array.shape}. Use "
-                         "ganlib.metrics.classifier_probabilities(classifier, images).")
+                         "ganlib.evaluation.classifier_probabilities(classifier, images).")
     array = array.astype(np.float64)
     if not np.all(np.isfinite(array)) or array.min() < 0:
         raise ValueError(f"{name} must be finite and >= 0.")
@@ -204,8 +198,6 @@ def classifier_score(probabilities, *, splits: int = 10) -> tuple[float, float]:
 
     Returns:
         (mean, standard deviation) over the splits.
-
-    Used in: ganlib.metrics.evaluate_images.
     """
     p = _check_probabilities(probabilities)
     splits = _check_count(splits, "splits")
@@ -225,8 +217,6 @@ def class_histogram(probabilities, num_classes: int | None = None) -> np.ndarray
     """Share of the samples given to each class by the classifier's arg-max: (num_classes,).
 
     ``probabilities`` may also be integer class labels (N,), with ``num_classes`` given.
-
-    Used in: ganlib.metrics.evaluate_images.
     """
     array = np.asarray(probabilities)
     if array.ndim == 1 and np.issubdtype(array.dtype, np.integer):
@@ -249,8 +239,6 @@ def modes_covered(shares, min_share: float | None = None) -> int:
 
     ``min_share`` defaults to a fifth of the uniform share (2% for 10 classes): a class
     that the generator almost never produces counts as a dropped mode.
-
-    Used in: ganlib.metrics.evaluate_images.
     """
     shares = np.asarray(shares, dtype=np.float64)
     if shares.ndim != 1 or len(shares) < 2 or not np.isclose(shares.sum(), 1.0, atol=1e-6):
@@ -268,8 +256,6 @@ def histogram_distance(shares, reference=None) -> float:
 
     ``reference`` defaults to the uniform histogram. 0 means the same class balance; a
     generator that makes one class only is at 0.9 from uniform over 10 classes.
-
-    Used in: ganlib.metrics.evaluate_images.
     """
     shares = np.asarray(shares, dtype=np.float64)
     reference = (np.full(len(shares), 1.0 / len(shares)) if reference is None
@@ -293,8 +279,6 @@ def knn_radii(features, k: int = 3) -> np.ndarray:
     """Distance of each sample to its k-th nearest neighbour in the same set: (N,).
 
     The sample itself is not counted as a neighbour (a duplicate of it is).
-
-    Used in: ganlib.scores.precision_recall, ganlib.metrics (precision/recall, diversity).
     """
     points = _check_features(features, "features", min_samples=2)
     k = _check_count(k, "k")
@@ -333,12 +317,10 @@ def precision_recall(real_features, fake_features, *, k: int = 3, real_radii=Non
         real_features, fake_features: arrays (N_r, D) and (N_f, D), each with > k samples.
         k: the neighbour that sets each ball's radius.
         real_radii, fake_radii: ``knn_radii(features, k)`` of either set, if already
-            computed (``ganlib.metrics`` caches the real one).
+            computed (``ganlib.evaluation.metrics`` caches the real one).
 
     Returns:
         (precision, recall), each in [0, 1].
-
-    Used in: ganlib.metrics.evaluate_images.
     """
     k = _check_count(k, "k")
     real = _check_features(real_features, "real_features", min_samples=k + 1)

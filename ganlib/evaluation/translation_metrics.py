@@ -21,8 +21,6 @@ Unpaired translation (CycleGAN), where no ground truth exists:
 with ``statistics_transfer`` as the baseline (each channel's mean and spread moved to
 those of the other domain: Reinhard et al. 2001's colour transfer, without the colour
 space change).
-
-Used in: notebooks/09_pix2pix.ipynb, notebooks/10_cyclegan.ipynb.
 """
 
 from __future__ import annotations
@@ -146,13 +144,13 @@ def compare_translations(predictions, targets) -> list:
 
 
 def train_domain_classifier(domain_a, domain_b, epochs=3, seed=0):
-    """A small CNN (``ganlib.classifier.train_feature_classifier``) that tells real images
-    of domain A (class 0) from real images of domain B (class 1)."""
+    """A small CNN (``ganlib.evaluation.train_feature_classifier``) that tells real images of
+    domain A (class 0) from real images of domain B (class 1)."""
     a = data.check_model_images(domain_a, "domain_a")
     b = data.check_model_images(domain_b, "domain_b")
     if a.shape[1:] != b.shape[1:]:
         raise ValueError(f"domain_a {a.shape[1:]} and domain_b {b.shape[1:]} must have the "
-                         "same image shape; build them with ganlib.pairs.unpaired_domains.")
+                         "same image shape; build them with ganlib.data.pairs.unpaired_domains.")
     labels = np.concatenate([np.zeros(len(a), np.int64), np.ones(len(b), np.int64)])
     return train_feature_classifier(
         np.concatenate([a, b]), labels, num_classes=2, epochs=epochs, seed=seed)

@@ -18,11 +18,9 @@ The released code also max-pools keys and values to cut cost; these maps are sma
 (14x14 = 196 positions for 28x28 images), so nothing is pooled here.
 
 ``insert_attention`` puts the layer into an existing chain-shaped Keras model (every
-DCGAN builder of ``ganlib.models``) after its last layer at a given spatial size, reusing
+DCGAN builder of ``ganlib.nets``) after its last layer at a given spatial size, reusing
 the model's own layers; ``add_self_attention`` does it for a generator and discriminator
 pair. ``attention_maps`` returns the maps a trained model computes.
-
-Used in: notebooks/12_related_models.ipynb (through ``ganlib.recipes.build_dcgan``).
 """
 
 from __future__ import annotations
@@ -186,7 +184,7 @@ def attention_maps(model, inputs, layer=None, batch_size=64) -> np.ndarray:
     if layer is None:
         if len(found) != 1:
             raise ValueError(f"model {model.name!r} has {len(found)} SelfAttention layers; "
-                             "pass layer=... (one of ganlib.attention.attention_layers(model)).")
+                             "pass layer=... (one of ganlib.nets.attention_layers(model)).")
         layer = found[0]
     elif layer not in found:
         raise ValueError(f"layer {getattr(layer, 'name', layer)!r} is not a SelfAttention "

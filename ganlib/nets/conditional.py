@@ -25,7 +25,7 @@ __all__ = ["auxiliary_classifier_discriminator", "conditional_generator",
            "projection_discriminator"]
 
 
-#: Layer names the functions below look up (they survive ``keras.dcgan.clone_model``).
+#: Layer names the functions below look up (they survive ``keras.models.clone_model``).
 EMBEDDING_LAYER = "class_embedding"
 
 
@@ -53,7 +53,7 @@ def conditional_generator(latent_dim=64, num_classes=10, image_shape=(28, 28, 1)
 
     The label (an integer, 0 to num_classes - 1) picks a learned vector of
     ``embedding_dim`` values; z and that vector, concatenated, go through
-    ``ganlib.dcgan.dcgan_generator`` (the body, named "generator_body").
+    ``ganlib.nets.dcgan_generator`` (the body, named "generator_body").
     Mirza & Osindero 2014.
     """
     num_classes = _check_num_classes(num_classes)

@@ -1,5 +1,4 @@
-"""Small multilayer perceptrons (MLPs) for the 1-D and 2-D toy GANs.
-"""
+"""Small multilayer perceptrons (MLPs) for the 1-D and 2-D toy GANs."""
 
 from __future__ import annotations
 

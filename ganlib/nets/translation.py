@@ -62,8 +62,6 @@ def unet_generator(image_shape=(28, 28, 1), out_channels=None, width=32, depth=2
             multiples of 2**depth.
         norm: "instance" (default; the same in training and inference), "batch" or "none".
         dropout: dropout rate in the decoder (pix2pix uses 0.5 as its only noise).
-
-    Used in: notebooks/09_pix2pix.ipynb, notebooks/10_cyclegan.ipynb.
     """
     depth, width = _positive(depth, "depth"), _positive(width, "width")
     image_shape = _check_image_shape(image_shape, depth)
@@ -108,8 +106,6 @@ def patchgan_discriminator(image_shape=(28, 28, 1), condition_shape=None, width=
     it sees. With ``condition_shape`` the discriminator takes [source, candidate] and reads
     both (pix2pix: "is this a real translation of this source?"); without it, only the
     candidate (CycleGAN: "is this a real image of the domain?").
-
-    Used in: notebooks/09_pix2pix.ipynb, notebooks/10_cyclegan.ipynb.
     """
     depth, width = _positive(depth, "depth"), _positive(width, "width")
     image_shape = _check_image_shape(image_shape, depth)

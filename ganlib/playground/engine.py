@@ -156,7 +156,7 @@ def train_run(settings, points=None, chunk=500, on_chunk=None) -> Playground:
     """Train a new ``Playground`` for ``settings.steps`` generator steps; return it.
 
     Trains in chunks of ``chunk`` steps and calls ``on_chunk(playground)`` after each (to
-    draw, for example). Used by the notebook and bench/toy_modes.py.
+    draw, for example).
     """
     playground = Playground(settings, points=points)
     while playground.step < settings.steps:

@@ -1,5 +1,4 @@
-"""Every knob of a 2-D playground GAN, checked on creation, and the measured presets.
-"""
+"""Every knob of a 2-D playground GAN, checked on creation, and the measured presets."""
 
 from __future__ import annotations
 
@@ -31,7 +30,7 @@ class PlaygroundSettings:
     ``lr_decay_steps`` generator steps, then constant (0 switches it off).
     """
 
-    distribution: str = "ring8"           # a name in ganlib.toy.DISTRIBUTIONS, or "my points"
+    distribution: str = "ring8"           # a name in ganlib.data.toy.DISTRIBUTIONS, or "my points"
     loss: str = "non_saturating"          # a name in ganlib.losses.LOSSES
     optimizer: str = "adam"               # "adam", "rmsprop" or "sgd"
     d_learning_rate: float = 1e-3         # discriminator learning rate, > 0

@@ -3,7 +3,7 @@
 Both attacks work on **pixels in [0, 1]**, so ``epsilon`` is a fraction of the full pixel
 range (0.3 = 30% of black-to-white, the usual MNIST setting). The classifier may expect
 another input range: ``input_range`` (default (-1, 1), the range of ``ganlib.data`` and of
-``ganlib.classifier``) maps the pixels linearly into it before every call, so epsilon
+``ganlib.evaluation.classifier``) maps the pixels linearly into it before every call, so epsilon
 always means the same thing.
 
 * FGSM (Goodfellow, Shlens & Szegedy 2015, "Explaining and Harnessing Adversarial
@@ -18,8 +18,6 @@ layer when it has one (else the log of its probabilities is used), because the
 cross-entropy of already rounded probabilities can have a zero gradient on confident
 images, which would make the attack look weaker than it is. A model whose outputs are
 neither logits nor probabilities is refused with the reason.
-
-Used in: notebooks/11_robustness.ipynb, ganlib.defense, bench/robustness_table.py.
 """
 
 from __future__ import annotations
@@ -51,10 +49,7 @@ _GRADIENTS = weakref.WeakKeyDictionary()
 
 
 def check_epsilon(epsilon, name: str = "epsilon") -> float:
-    """``epsilon`` as a float after checking it is a number in [0, 1] (pixels in [0, 1]).
-
-    Used in: ganlib.attacks, ganlib.defense.
-    """
+    """``epsilon`` as a float after checking it is a number in [0, 1] (pixels in [0, 1])."""
     if isinstance(epsilon, bool) or not isinstance(epsilon, numbers.Real) \
             or not np.isfinite(epsilon):
         raise TypeError(f"{name} must be a number in [0, 1], got {epsilon!r}.")
@@ -67,10 +62,7 @@ def check_epsilon(epsilon, name: str = "epsilon") -> float:
 
 
 def check_pixels(images, name: str = "images") -> np.ndarray:
-    """``images`` as float32 (N, H, W, C) after checking they are finite pixels in [0, 1].
-
-    Used in: ganlib.attacks, ganlib.defense.
-    """
+    """``images`` as float32 (N, H, W, C) after checking they are finite pixels in [0, 1]."""
     array = np.asarray(images)
     if array.dtype == np.uint8:
         raise TypeError(f"{name} are uint8 in [0, 255]; the attacks work on float pixels in "
@@ -87,7 +79,7 @@ def check_pixels(images, name: str = "images") -> np.ndarray:
     low, high = float(array.min()), float(array.max())
     if low < -1e-6 or high > 1.0 + 1e-6:
         fix = (" They look like model-range images in [-1, 1]: convert them with "
-               "ganlib.attacks.to_pixels(images)." if low >= -1.0 - 1e-6 and high <= 1.0 + 1e-6
+               "ganlib.robustness.to_pixels(images)." if low >= -1.0 - 1e-6 and high <= 1.0 + 1e-6
                else " Scale them into [0, 1] first (e.g. images / 255).")
         raise ValueError(f"{name} have values in [{low:g}, {high:g}] but the attacks need "
                          f"pixels in [0, 1].{fix}")
@@ -95,10 +87,7 @@ def check_pixels(images, name: str = "images") -> np.ndarray:
 
 
 def to_pixels(images) -> np.ndarray:
-    """Model-range images in [-1, 1] (as ``ganlib.data`` loads them) -> pixels in [0, 1].
-
-    Used in: notebooks/11_robustness.ipynb.
-    """
+    """Model-range images in [-1, 1] (as ``ganlib.data`` loads them) -> pixels in [0, 1]."""
     return (data.check_model_images(images) + 1.0) / 2.0
 
 
@@ -135,8 +124,6 @@ def output_kind(model, images, input_range=MODEL_RANGE) -> str:
     output with K >= 2. Anything else (one value per image, images, NaN, or scores in
     [0, 1] that do not sum to 1 such as independent sigmoids) raises a ValueError saying
     what the outputs look like. ``images`` are pixels in [0, 1].
-
-    Used in: ganlib.attacks (before every attack), notebooks/11_robustness.ipynb.
     """
     _check_model(model)
     low, high = _check_range(input_range)
@@ -184,8 +171,6 @@ def input_gradient(model, images, labels, input_range=MODEL_RANGE) -> np.ndarray
 
     One gradient per image (the loss of an image depends on that image only), computed in
     batches. ``labels`` are class indices.
-
-    Used in: ganlib.attacks.pgd, ganlib.defense.bpda_attack.
     """
     _check_model(model)
     input_range = _check_range(input_range)
@@ -212,10 +197,7 @@ def input_gradient(model, images, labels, input_range=MODEL_RANGE) -> np.ndarray
 
 
 def predict(model, images, input_range=MODEL_RANGE) -> np.ndarray:
-    """The model's predicted class (arg-max) for each image of pixels in [0, 1].
-
-    Used in: ganlib.attacks.accuracy, ganlib.defense.
-    """
+    """The model's predicted class (arg-max) for each image of pixels in [0, 1]."""
     _check_model(model)
     input_range = _check_range(input_range)
     pixels = check_pixels(images)
@@ -225,10 +207,7 @@ def predict(model, images, input_range=MODEL_RANGE) -> np.ndarray:
 
 
 def accuracy(model, images, labels, input_range=MODEL_RANGE) -> float:
-    """Share of images (pixels in [0, 1]) the model classifies as their label.
-
-    Used in: notebooks/11_robustness.ipynb, ganlib.defense.
-    """
+    """Share of images (pixels in [0, 1]) the model classifies as their label."""
     labels = data.check_labels(labels, n=len(np.asarray(images)))
     return float(np.mean(predict(model, images, input_range) == labels))
 
@@ -250,12 +229,10 @@ def pgd(model, images, labels, epsilon, *, steps: int = 10, step_size=None,
         random_start: start from a uniform random point of the ball (seeded by ``seed``).
         input_range: the range the model expects its inputs in.
         gradient: optional ``gradient(pixels, labels) -> array`` replacing the model's own
-            input gradient (``ganlib.defense.bpda_attack`` passes its approximation here).
+            input gradient (``ganlib.robustness.bpda_attack`` passes its approximation here).
 
     Returns:
         Adversarial pixels: float32, within ``epsilon`` of ``images`` and in [0, 1].
-
-    Used in: notebooks/11_robustness.ipynb, ganlib.defense.
     """
     original = check_pixels(images)
     epsilon = check_epsilon(epsilon)
@@ -290,8 +267,6 @@ def fgsm(model, images, labels, epsilon, *, input_range=MODEL_RANGE) -> np.ndarr
     """Fast gradient sign method: ``clip(x + epsilon * sign(grad), 0, 1)`` (Goodfellow et al.).
 
     Uses the true ``labels``; ``images`` are pixels in [0, 1]; returns float32 pixels.
-
-    Used in: notebooks/11_robustness.ipynb, ganlib.defense.adversarial_training.
     """
     return pgd(model, images, labels, epsilon, steps=1, step_size=check_epsilon(epsilon),
                random_start=False, input_range=input_range)
@@ -306,8 +281,6 @@ def accuracy_vs_epsilon(model, images, labels, epsilons, attack: str = "fgsm", *
 
     Epsilon 0 gives the clean accuracy. ``attack_options`` go to the attack (e.g.
     ``steps=20`` for PGD).
-
-    Used in: notebooks/11_robustness.ipynb, bench/robustness_table.py.
     """
     if attack not in _ATTACKS:
         raise ValueError(f"attack must be one of {sorted(_ATTACKS)}, got {attack!r}.")

@@ -16,12 +16,10 @@ so the attacker uses the classifier's gradient at the projected image.
 
 **Adversarial training** (Goodfellow et al. 2015; Madry et al. 2018): train the
 classifier on a mix of clean and attacked images made on the fly against its current
-weights. ``adversarial_training`` trains ``ganlib.classifier``'s network that way.
+weights. ``adversarial_training`` trains ``ganlib.evaluation.classifier``'s network that way.
 
 All images here are pixels in [0, 1]; generators output [-1, 1] (tanh) and classifiers
 take ``input_range`` (default (-1, 1)), both converted inside.
-
-Used in: notebooks/11_robustness.ipynb, bench/robustness_table.py.
 """
 
 from __future__ import annotations
@@ -122,8 +120,6 @@ def project(generator, images, *, restarts: int = 4, steps: int = 100,
 
     Returns:
         A ``Projection`` with the projected pixels, z*, and the errors after and before.
-
-    Used in: notebooks/11_robustness.ipynb, ganlib.defense.
     """
     pixels = attacks.check_pixels(images)
     latent_dim = _check_generator(generator, pixels)
@@ -177,8 +173,6 @@ def defended_predict(model, generator, images, *, input_range=attacks.MODEL_RANG
 
     Returns (predicted classes, the ``Projection``). ``projection_options`` go to
     ``project`` (restarts, steps, learning_rate, seed).
-
-    Used in: notebooks/11_robustness.ipynb.
     """
     projection = project(generator, images, **projection_options)
     return attacks.predict(model, projection.images, input_range), projection
@@ -186,10 +180,7 @@ def defended_predict(model, generator, images, *, input_range=attacks.MODEL_RANG
 
 def defended_accuracy(model, generator, images, labels, *, input_range=attacks.MODEL_RANGE,
                       **projection_options) -> float:
-    """Share of images whose projection the model classifies as their label.
-
-    Used in: notebooks/11_robustness.ipynb, bench/robustness_table.py.
-    """
+    """Share of images whose projection the model classifies as their label."""
     labels = data.check_labels(labels, n=len(np.asarray(images)))
     predicted, _ = defended_predict(model, generator, images, input_range=input_range,
                                     **projection_options)
@@ -211,12 +202,10 @@ def bpda_attack(model, generator, images, labels, epsilon, *, steps: int = 10,
     Args:
         initial_latent: z of each clean image's projection (e.g. ``Projection.latent``);
             default: a 4-restart projection of the clean images is made first.
-        Other arguments as in ``ganlib.attacks.pgd`` and ``project``.
+        Other arguments as in ``ganlib.robustness.attacks.pgd`` and ``project``.
 
     Returns:
         Adversarial pixels within ``epsilon`` of ``images`` and in [0, 1].
-
-    Used in: notebooks/11_robustness.ipynb, bench/robustness_table.py.
     """
     pixels = attacks.check_pixels(images)
     attacks.check_epsilon(epsilon)
@@ -240,7 +229,7 @@ def adversarial_training(images, labels, *, epsilon: float = 0.3, attack: str = 
                          pgd_steps: int = 5, epochs: int = 2, batch_size: int = 128,
                          num_classes: int | None = None, seed: int = 0,
                          progress: str | None = None):
-    """Train ``ganlib.classifier``'s network on half clean, half attacked images.
+    """Train ``ganlib.evaluation.classifier``'s network on half clean, half attacked images.
 
     Every batch of ``batch_size`` clean images is attacked against the current weights
     (FGSM, or PGD with ``pgd_steps`` steps, at ``epsilon``) and the model takes one step
@@ -254,8 +243,6 @@ def adversarial_training(images, labels, *, epsilon: float = 0.3, attack: str = 
 
     Returns:
         The trained classifier (softmax outputs, inputs in [-1, 1] like the course's).
-
-    Used in: notebooks/11_robustness.ipynb, bench/robustness_table.py.
     """
     pixels = attacks.check_pixels(images)
     labels = data.check_labels(labels, n=len(pixels))
@@ -327,8 +314,6 @@ def robustness_table(model, generator, images, labels, epsilons=(0.1, 0.2, 0.3),
     empty without it) under FGSM and PGD. The projection dominates the cost: about
     ``(1 + 3 * len(epsilons)) * len(images) * restarts * projection_steps`` generator
     steps, plus the BPDA attack's inner projections.
-
-    Used in: notebooks/11_robustness.ipynb (and through it bench/robustness_table.py).
     """
     pixels = attacks.check_pixels(images)
     labels = data.check_labels(labels, n=len(pixels))

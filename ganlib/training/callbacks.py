@@ -2,8 +2,6 @@
 
 Each callback writes only where it is told. They expect a ``ganlib.training.GAN`` (they
 read its ``generator``, ``discriminator``, optimizers and ``steps_done``).
-
-Used in: notebooks/04_dcgan.ipynb and the widget panel in ``ganlib.widgets``.
 """
 
 from __future__ import annotations
@@ -50,7 +48,6 @@ class StepProgress(_StepCounting):
 
     The line shows a bar, the step, images per second, the time elapsed and the time left,
     refreshed at most every ``every_seconds`` and once more at the end (with a newline).
-    Used in: notebooks/05_stability.ipynb, notebooks/06_evaluation.ipynb.
     """
 
     def __init__(self, total_steps: int, label: str = "training", batch_size: int | None = None,
@@ -98,8 +95,7 @@ class StopAfterSeconds(keras.callbacks.Callback):
     """Stops ``fit`` after the first step that ends ``seconds`` after ``fit`` began.
 
     The clock includes tracing the first step, so any model (a GAN, a VAE) gets the same
-    wall-clock budget; ``elapsed`` holds the time used. Used in:
-    notebooks/12_related_models.ipynb.
+    wall-clock budget; ``elapsed`` holds the time used.
     """
 
     def __init__(self, seconds: float):

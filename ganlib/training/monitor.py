@@ -1,7 +1,7 @@
 """Metrics while training: a Keras callback that scores the generator and watches its health.
 
 ``MetricsMonitor`` evaluates the GAN every ``every_n_steps`` generator steps on a fixed
-latent batch with ``ganlib.metrics.evaluate_images`` (classifier-feature figures, NOT
+latent batch with ``ganlib.evaluation.metrics.evaluate_images`` (classifier-feature figures, NOT
 Inception figures), using the images of ``gan.sampler`` (the moving average of the
 generator's weights when the GAN keeps one, else the generator), adds a training-health
 view, and keeps one record per evaluation:
@@ -31,9 +31,7 @@ into warnings, printed and stored in the record:
 
 References: Salimans et al. 2016 and Arjovsky & Bottou 2017 (failure modes: a
 discriminator that wins, mode collapse); the metrics' own references are in
-``ganlib.metrics``.
-
-Used in: notebooks on stability and evaluation, sweeps (the JSON file per run).
+``ganlib.evaluation.metrics``.
 """
 
 from __future__ import annotations
@@ -87,8 +85,6 @@ def health_warnings(records, rules: HealthRules = HealthRules()) -> list[str]:
 
     Each rule reads only keys that are present, so records without metrics (or without a
     probe) are checked for what they have. The rules are listed in the module docstring.
-
-    Used in: ganlib.monitor.MetricsMonitor, tests/test_monitor.py (synthetic records).
     """
     if not records:
         return []
@@ -144,8 +140,6 @@ def probe_discriminator(gan, real, fake, latent=None) -> dict:
     Returns:
         {"d_acc_real", "d_acc_fake", "d_grad_norm", "g_grad_norm"} as floats (the norms
         only when the GAN is compiled).
-
-    Used in: ganlib.monitor.MetricsMonitor.
     """
     real = tf.convert_to_tensor(np.asarray(real, np.float32))
     fake = tf.convert_to_tensor(np.asarray(fake, np.float32))
@@ -177,10 +171,7 @@ def probe_discriminator(gan, real, fake, latent=None) -> dict:
 
 
 def load_records(path) -> list[dict]:
-    """The records of a monitor's JSON file (a list of dicts, one per evaluation).
-
-    Used in: ganlib.monitor.MetricsMonitor (resume), notebooks and sweeps reading a run.
-    """
+    """The records of a monitor's JSON file (a list of dicts, one per evaluation)."""
     path = Path(path)
     try:
         content = json.loads(path.read_text())
@@ -215,7 +206,7 @@ class MetricsMonitor(keras.callbacks.Callback):
         n_samples: images generated per evaluation, from one fixed latent batch.
         n_real: real images compared with (default ``n_samples``: FID and
             precision/recall depend on both sample sizes, so keep them equal).
-        metrics: names from ``ganlib.metrics.METRICS`` (default all).
+        metrics: names from ``ganlib.evaluation.metrics.METRICS`` (default all).
         json_path: the run's JSON file (None: no file). Records already in it up to the
             GAN's current step are kept, so a resumed run continues the curves.
         log_dir: TensorBoard folder (None: no TensorBoard).
@@ -447,7 +438,7 @@ class MetricsMonitor(keras.callbacks.Callback):
         if self.json_path is None:
             return
         content = {"dataset": self.dataset,
-                   "note": "classifier-feature metrics (ganlib.metrics), NOT Inception "
+                   "note": "classifier-feature metrics (ganlib.evaluation.metrics), NOT Inception "
                            "figures; compare only runs with the same settings",
                    "every_n_steps": self.every_n_steps, "n_samples": self.n_samples,
                    "n_real": self.n_real, "seed": self.seed, "records": self.records}

@@ -4,8 +4,6 @@ A recipe is the single place where the course's defaults live, so the notebooks,
 panel and ``bench/train_budget.py`` train exactly the same thing. Every value is checked
 with a message that names the parameter and the fix, which is what a learner sees when a
 papermill parameter or a widget value is wrong.
-
-Used in: notebooks/04_dcgan.ipynb, ganlib.widgets, bench/.
 """
 
 from __future__ import annotations

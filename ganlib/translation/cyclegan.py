@@ -16,8 +16,6 @@ the paper; Shrivastava et al. 2017), not only the latest batch, which damps osci
 
 Reference: Zhu, Park, Isola, Efros 2017, "Unpaired Image-to-Image Translation using
 Cycle-Consistent Adversarial Networks" (least-squares GAN loss, Adam 2e-4, beta1 0.5).
-
-Used in: notebooks/10_cyclegan.ipynb.
 """
 
 from __future__ import annotations
@@ -124,7 +122,7 @@ class CycleGAN(TranslationModel):
             raise ValueError(f"identity_weight={identity_weight} needs both domains to have "
                              f"the same channels, but A has {self.shape_a[-1]} and B "
                              f"{self.shape_b[-1]}; set identity_weight=0 or give both "
-                             "domains 3 channels (ganlib.pairs.unpaired_domains does).")
+                             "domains 3 channels (ganlib.data.pairs.unpaired_domains does).")
         self._finish_compile(d_optimizer, g_optimizer, loss, **kwargs)
 
     def state_objects(self) -> dict:
@@ -142,7 +140,7 @@ class CycleGAN(TranslationModel):
     def train_step(self, data_batch):
         if not isinstance(data_batch, (tuple, list)) or len(data_batch) != 2:
             raise ValueError("CycleGAN trains on batches of (images of A, images of B); make "
-                             "them with ganlib.pairs.make_unpaired_dataset(domains, "
+                             "them with ganlib.data.pairs.make_unpaired_dataset(domains, "
                              "batch_size).")
         real_a, real_b = data_batch
         with tf.GradientTape() as g_tape, tf.GradientTape() as d_tape:

@@ -8,8 +8,6 @@ alone gives blurry averages), the adversarial term makes the details look real.
 
 Reference: Isola, Zhu, Zhou, Efros 2017, "Image-to-Image Translation with Conditional
 Adversarial Networks" (lambda = 100 for the L1 term, Adam 2e-4, beta1 0.5).
-
-Used in: notebooks/09_pix2pix.ipynb.
 """
 
 from __future__ import annotations
@@ -81,7 +79,7 @@ class Pix2Pix(TranslationModel):
     def train_step(self, data_batch):
         if not isinstance(data_batch, (tuple, list)) or len(data_batch) != 2:
             raise ValueError("Pix2Pix trains on batches of (sources, targets); make them with "
-                             "ganlib.pairs.make_pair_dataset(pairs, batch_size).")
+                             "ganlib.data.pairs.make_pair_dataset(pairs, batch_size).")
         sources, targets = data_batch
         with tf.GradientTape() as g_tape, tf.GradientTape() as d_tape:
             fakes = self.generator(sources, training=True)

@@ -1,5 +1,4 @@
-"""What every panel shares: one background training thread with a stop event, and a status line.
-"""
+"""What every panel shares: one background training thread with a stop event, and a status line."""
 
 from __future__ import annotations
 
@@ -19,8 +18,7 @@ class BackgroundTask:
     """One background thread at a time, with an event that asks it to stop.
 
     Panels run training here so that the notebook stays responsive and a Stop or Pause
-    button is heard between steps. Used by ``TrainingPanel`` and
-    ``ganlib.playground.PlaygroundPanel``.
+    button is heard between steps.
     """
 
     def __init__(self, name="gan-training"):

@@ -1,5 +1,4 @@
-"""The 2-D playground as an ipywidgets panel: settings, Play / Pause / Step / Reset, live figure.
-"""
+"""The 2-D playground as an ipywidgets panel: settings, Play / Pause / Step / Reset, live figure."""
 
 from __future__ import annotations
 

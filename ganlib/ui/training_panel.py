@@ -61,7 +61,7 @@ class TrainingPanel:
         refresh_every: steps between two refreshes of the sample grid.
         checkpoint_dir: where training checkpoints go; Start clears nothing there but
             writes a fresh sub-folder per run, so earlier runs are never overwritten.
-        metrics_every: steps between two evaluations by ``ganlib.monitor.MetricsMonitor``
+        metrics_every: steps between two evaluations by ``ganlib.training.monitor.MetricsMonitor``
             (FID, modes, precision/recall, D accuracy) shown under the grid, with its
             collapse and divergence warnings in red; 0 switches them off. The first
             evaluation on a dataset trains its feature classifier if none is cached.

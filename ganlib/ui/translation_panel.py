@@ -5,8 +5,6 @@ notebook's own builder and trains it in the background (Stop is heard between st
 the before/after grid refreshes in place; at the end the panel shows the model's scores
 next to the baselines. The panel has no training logic of its own: it calls
 ``ganlib.training.train_gan`` with ``ganlib.translation.TranslationSamples``.
-
-Used in: notebooks/09_pix2pix.ipynb, notebooks/10_cyclegan.ipynb.
 """
 
 from __future__ import annotations

@@ -1,5 +1,4 @@
-"""Curves: training losses and scores against steps, and accuracy against attack strength.
-"""
+"""Curves: training losses and scores against steps, and accuracy against attack strength."""
 
 from __future__ import annotations
 
@@ -55,9 +54,7 @@ def plot_curves(named_records, key, title="", ylabel=None) -> Figure:
     """One line per name of ``record[key]`` against ``record["step"]``.
 
     ``named_records``: ``{name: [record, ...]}``, e.g. the ``records`` of several
-    ``ganlib.monitor.MetricsMonitor`` runs; records without a finite ``key`` are skipped.
-
-    Used in: notebooks/05_stability.ipynb.
+    ``ganlib.training.monitor.MetricsMonitor`` runs; records without a finite ``key`` are skipped.
     """
     figure = Figure(figsize=(7, 3.8))
     axis = figure.subplots()
@@ -79,10 +76,7 @@ def plot_curves(named_records, key, title="", ylabel=None) -> Figure:
 
 
 def plot_accuracy_curves(named_curves, title="", xlabel="epsilon (pixels in [0, 1])") -> Figure:
-    """Accuracy against attack strength: one line per name of ``{epsilon: accuracy}``.
-
-    Used in: notebooks/11_robustness.ipynb.
-    """
+    """Accuracy against attack strength: one line per name of ``{epsilon: accuracy}``."""
     figure = Figure(figsize=(7, 3.8))
     axis = figure.subplots()
     for name, curve in named_curves.items():

@@ -86,8 +86,6 @@ def plot_images(images, labels=None, class_names=(), ncols=10, title="") -> Figu
 def compare_grids(named_images, ncols=4, title="") -> Figure:
     """One sample grid per name, side by side: ``{"ema": images, ...}`` (images as for
     ``image_grid``), ``ncols`` grids per row.
-
-    Used in: notebooks/05_stability.ipynb.
     """
     if not named_images:
         raise ValueError("named_images is empty: pass {name: images}.")
@@ -110,8 +108,6 @@ def plot_image_rows(images, row_names, title="", column_names=()) -> Figure:
 
     ``len(row_names)`` sets the number of rows; ``column_names`` (optional) go on top.
     Used for class-conditional grids (one row per class) and interpolations.
-
-    Used in: notebooks/07_conditional.ipynb.
     """
     array = np.asarray(images)
     nrows = len(row_names)

@@ -1,5 +1,4 @@
-"""Maps: a perturbation and its change, a confusion matrix, a 2-D latent space, attention.
-"""
+"""Maps: a perturbation and its change, a confusion matrix, a 2-D latent space, attention."""
 
 from __future__ import annotations
 
@@ -19,8 +18,6 @@ def plot_perturbation(original, adversarial, titles=(), extra=None, extra_title=
     them (red: brighter, blue: darker); ``extra`` adds a fourth image (e.g. a projection).
 
     ``titles`` label the original and the attacked image (e.g. with predictions).
-
-    Used in: notebooks/11_robustness.ipynb.
     """
     original, adversarial = np.asarray(original), np.asarray(adversarial)
     if original.shape != adversarial.shape or original.ndim != 3:
@@ -50,8 +47,6 @@ def plot_perturbation(original, adversarial, titles=(), extra=None, extra_title=
 def plot_confusion_matrix(confusion, class_names, title="") -> Figure:
     """A confusion matrix (rows: true or requested class, columns: predicted) as a heat
     map of row shares, with the share written in each cell.
-
-    Used in: notebooks/07_conditional.ipynb.
     """
     counts = np.asarray(confusion, np.float64)
     n = len(class_names)
@@ -84,8 +79,6 @@ def plot_latent_map(grid_images, values, codes=None, labels=None, class_names=()
 
     ``grid_images`` (n * n, H, W, C) and the n ``values`` come from
     ``ganlib.vae.latent_grid``; ``codes`` (M, 2) are encoded images, coloured by ``labels``.
-
-    Used in: notebooks/12_related_models.ipynb.
     """
     values = np.asarray(values, np.float64)
     n = len(values)
@@ -127,7 +120,7 @@ def plot_attention(images, maps, queries, title="") -> Figure:
     Args:
         images: (N, H, W, C) in [-1, 1], the image each row shows (e.g. the samples whose
             generator computed the maps).
-        maps: (N, P, P) attention maps from ``ganlib.attention.attention_maps``, P = s * s
+        maps: (N, P, P) attention maps from ``ganlib.nets.attention.attention_maps``, P = s * s
             for an s x s feature map.
         queries: (row, column) positions on the s x s map.
 
@@ -135,8 +128,6 @@ def plot_attention(images, maps, queries, title="") -> Figure:
     (red: where it reads from; scaled to its largest weight, but never beyond 4 times
     the uniform weight 1/P, so attention spread evenly shows pale) and the query as a
     cyan cross.
-
-    Used in: notebooks/12_related_models.ipynb.
     """
     images, maps = np.asarray(images), np.asarray(maps, np.float64)
     if maps.ndim != 3 or maps.shape[1] != maps.shape[2] or len(maps) != len(images):

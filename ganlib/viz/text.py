@@ -1,5 +1,4 @@
-"""Text for notebooks and logs: Markdown tables, durations and one-line progress bars.
-"""
+"""Text for notebooks and logs: Markdown tables, durations and one-line progress bars."""
 
 from __future__ import annotations
 
@@ -21,8 +20,6 @@ def markdown_table(rows, columns) -> str:
 
     Floats are shown to 4 significant digits, missing values as empty cells. Display it
     in a notebook with ``IPython.display.Markdown``; it also reads well as plain text.
-
-    Used in: notebooks/05_stability.ipynb, ganlib.sweep.
     """
     columns = list(columns)
     cells = [[_table_cell(row.get(column)) for column in columns] for row in rows]
@@ -38,8 +35,6 @@ def markdown_table(rows, columns) -> str:
 
 def duration_text(seconds: float) -> str:
     """Seconds as "42 s" or "3 min 05 s" ("?" when unknown).
-
-    Used in: ganlib.classifier, ganlib.callbacks (progress lines).
     """
     if not math.isfinite(seconds):
         return "?"
@@ -51,8 +46,6 @@ def progress_text(label: str, done: int, total: int, elapsed: float, what: str =
     """One progress line: ``<label> [####....]  40%, <what>, 12 s elapsed, ~18 s left``.
 
     The time left is extrapolated from the time elapsed for the share done.
-
-    Used in: ganlib.classifier, ganlib.callbacks (progress lines).
     """
     share = min(max(done / total, 0.0), 1.0) if total > 0 else 1.0
     left = elapsed / share * (1.0 - share) if share > 0 else math.nan

@@ -1,4 +1,4 @@
-"""Tests of ganlib.classifier: the small feature classifier, its outputs, cache and progress."""
+"""Tests of ganlib.evaluation.classifier: the feature classifier, its outputs, cache, progress."""
 
 import numpy as np
 import pytest

@@ -1,4 +1,4 @@
-"""Tests of ganlib.metrics.evaluate_images: the metrics behave, inputs are checked, caching.
+"""Tests of ganlib.evaluation.evaluate_images: the metrics behave, inputs are checked, caching.
 
 A small digits classifier (1,000 training images, 3 epochs) keeps these fast; the real
 reference is the 297 test digits, and 297 more digits it has never seen play "real"

@@ -1,4 +1,4 @@
-"""Tests of ganlib.neighbours: nearest training images and the near-copy report."""
+"""Tests of ganlib.evaluation.neighbours: nearest training images and the near-copy report."""
 
 import numpy as np
 import pytest

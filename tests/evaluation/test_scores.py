@@ -1,4 +1,4 @@
-"""Tests of ganlib.scores on known values: FID, KID, classifier score, histograms, P/R."""
+"""Tests of ganlib.evaluation.scores on known values: FID, KID, classifier score, P/R."""
 
 import numpy as np
 import pytest

@@ -1,4 +1,4 @@
-"""Tests of ganlib.attention: the SAGAN layer's formula, its maps, and its insertion."""
+"""Tests of ganlib.nets.attention: the SAGAN layer's formula, its maps, and its insertion."""
 
 import keras
 import numpy as np

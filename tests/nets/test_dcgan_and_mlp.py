@@ -1,4 +1,4 @@
-"""Tests of ganlib.models: DCGAN shapes, output ranges, parameter counts, argument checks."""
+"""Tests of ganlib.nets: DCGAN shapes, output ranges, parameter counts, argument checks."""
 
 import keras
 import numpy as np

@@ -1,4 +1,4 @@
-"""Tests of ganlib.callbacks: NaN guard, stop signals, live samples, checkpoint saving."""
+"""Tests of ganlib.training.callbacks: NaN guard, stop signals, live samples, checkpoint saving."""
 
 import json
 import threading

@@ -1,4 +1,4 @@
-"""Tests of ganlib.monitor: health rules on synthetic records, the callback on a tiny GAN."""
+"""Tests of ganlib.training.monitor: health rules on synthetic records, the callback."""
 
 import json
 import math

@@ -1,4 +1,4 @@
-"""Tests of ganlib.recipes: defaults, learner-facing validation messages, build_dcgan."""
+"""Tests of ganlib.training.recipes: defaults, learner-facing validation messages, build_dcgan."""
 
 import dataclasses
 import re

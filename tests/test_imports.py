@@ -1,14 +1,32 @@
-"""The tooling stays beside the library: ganlib never imports coursekit, and the modules of
-coursekit import each other without a cycle, counting imports made inside functions.
+"""Imports point down: ganlib's layers, no cycles, and the tooling beside the library.
 
-Read from the source with ``ast``, so an import that only runs in a rarely used branch is
-caught as well.
+Inside ``ganlib`` a module may import from its own subpackage or from a lower layer of
+``LAYERS``, never from a higher one; no module of ``ganlib`` or ``coursekit`` is part of an
+import cycle; ``ganlib`` never imports ``coursekit``; only ``ganlib.ui`` imports
+ipywidgets. Everything is read from the source with ``ast``, so an import that only runs
+in a rarely used branch (inside a function) counts as well.
 """
 
 import ast
 from pathlib import Path
 
-PROJECT_DIR = Path(__file__).resolve().parents[2]
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+
+#: ganlib's layers, bottom first. A part (a subpackage or a top-level module) may import
+#: from itself and from the parts of lower layers only; parts of one layer do not import
+#: each other. The package's own ``__init__`` (loads parts on demand) stands above all.
+LAYERS = (
+    ("_checks", "_files"),
+    ("data", "losses", "viz"),
+    ("nets",),
+    ("evaluation",),
+    ("training",),
+    ("playground", "conditional", "translation", "robustness", "vae"),
+    ("augmentation",),
+    ("ui",),
+)
+LEVEL = {part: level for level, parts in enumerate(LAYERS) for part in parts}
+
 
 
 def _module_name(path: Path, root: Path) -> str:
@@ -130,3 +148,65 @@ def test_the_cycle_check_sees_imports_inside_functions_and_relative_ones(tmp_pat
     graph = _import_graph(package)
     assert graph["pkg.sub.b"] == {"pkg.c": 2}
     assert _cycles(graph) == [["pkg.a", "pkg.sub.b", "pkg.c", "pkg.a"]]
+
+
+def _part(module: str) -> str:
+    """``ganlib.training.gan`` -> ``training``; ``ganlib`` itself -> ``""``."""
+    return module.split(".")[1] if module.count(".") else ""
+
+
+def _ganlib_edges():
+    """(importer, imported, line) for every import between two modules of ganlib."""
+    graph = _import_graph(PROJECT_DIR / "ganlib")
+    return [(a, b, line) for a, targets in graph.items() for b, line in targets.items()]
+
+
+def test_every_part_of_ganlib_has_a_layer():
+    parts = {_part(name) for name in _import_graph(PROJECT_DIR / "ganlib")} - {""}
+    assert parts == set(LEVEL), "add new parts of ganlib to LAYERS (or remove gone ones)"
+
+
+def test_ganlib_imports_point_down_the_layers():
+    upward = [f"{a} (line {line}) imports {b}: {_part(b)} is not below {_part(a)}"
+              for a, b, line in _ganlib_edges()
+              if _part(a) and _part(a) != _part(b) and LEVEL[_part(b)] >= LEVEL[_part(a)]]
+    assert not upward, ("imports must point down ganlib's layers (tests/test_imports.py, "
+                        "LAYERS); move the code or the import:\n" + "\n".join(upward))
+
+
+def test_ganlib_has_no_import_cycle():
+    graph = _import_graph(PROJECT_DIR / "ganlib")
+    # Importing ganlib.x.y also runs ganlib.x's __init__ (which imports its modules): count
+    # that edge for importers outside the subpackage.
+    for module, targets in graph.items():
+        for target in list(targets):
+            parent = target.rpartition(".")[0]
+            if parent in graph and parent not in ("ganlib", module) \
+                    and not module.startswith(parent + "."):
+                targets.setdefault(parent, targets[target])
+    cycles = [" -> ".join(c) for c in _cycles(graph)]
+    assert not cycles, "import cycles in ganlib; break each one:\n" + "\n".join(cycles)
+
+
+def test_only_the_ui_imports_ipywidgets():
+    offending = [f"{path.relative_to(PROJECT_DIR)}:{line}"
+                 for path in sorted((PROJECT_DIR / "ganlib").rglob("*.py"))
+                 if path.parent.name != "ui"
+                 for candidates, line in _imports(path, PROJECT_DIR)
+                 if candidates[-1].split(".")[0] == "ipywidgets"]
+    assert not offending, "screen controls belong in ganlib/ui: " + ", ".join(offending)
+
+
+def test_the_layer_check_sees_an_upward_import(tmp_path):
+    package = tmp_path / "ganlib"
+    (package / "nets").mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "nets" / "__init__.py").write_text("")
+    (package / "nets" / "dcgan.py").write_text("def f():\n    from ganlib.training import gan\n")
+    (package / "training").mkdir()
+    (package / "training" / "__init__.py").write_text("")
+    (package / "training" / "gan.py").write_text("from ganlib.nets import dcgan\n")
+    graph = _import_graph(package)
+    assert graph["ganlib.nets.dcgan"] == {"ganlib.training.gan": 2}
+    assert LEVEL[_part("ganlib.training.gan")] > LEVEL[_part("ganlib.nets.dcgan")]
+    assert _cycles(graph)
