@@ -84,11 +84,11 @@ def flag(value, name: str) -> bool:
     return value
 
 
-def choice(value, name: str, options):
-    """``value`` after checking it is one of ``options``."""
+def choice(value, name: str, options, hint: str = ""):
+    """``value`` after checking it is one of ``options`` (``hint`` ends the message)."""
     options = list(options)
     if not isinstance(value, str | int | float | type(None)) or value not in options:
-        refuse(name, value, f"one of {options}")
+        refuse(name, value, f"one of {options}{hint}")
     return value
 
 

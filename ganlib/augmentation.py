@@ -19,14 +19,13 @@ of updates, so the regimes differ only in *what* the extra images are. The class
 from __future__ import annotations
 
 import math
-import numbers
 import time
 
 import keras
 import numpy as np
 from keras import layers
 
-from ganlib import conditional, data, training
+from ganlib import _checks, conditional, data, training
 from ganlib.evaluation import classifier
 from ganlib.training.recipes import DCGANRecipe
 
@@ -51,19 +50,11 @@ __all__ = [
 REGIMES = ("real", "classic", "gan", "both")
 
 
-def _whole(value, name, minimum=1):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-        raise ValueError(f"{name} must be a whole number >= {minimum}, got {value!r}.")
-    return int(value)
-
 
 def check_ratio(ratio) -> float:
     """``ratio`` (extra images per real image) as a float after checking it is >= 0."""
-    if isinstance(ratio, bool) or not isinstance(ratio, numbers.Real) \
-            or not math.isfinite(ratio) or ratio < 0:
-        raise ValueError(f"ratio must be a number >= 0 (extra images per real image, e.g. "
-                         f"1.0), got {ratio!r}.")
-    return float(ratio)
+    return _checks.number(ratio, "ratio", minimum=0,
+                          hint=" (extra images per real image, e.g. 1.0)")
 
 
 def check_regimes(regimes) -> list[str]:
@@ -85,7 +76,7 @@ def labelled_subset(images, labels, per_class, num_classes=None, seed=0):
     """
     images = data.check_model_images(images)
     labels = data.check_labels(labels, num_classes, n=len(images))
-    per_class = _whole(per_class, "per_class")
+    per_class = _checks.whole_number(per_class, "per_class")
     classes = np.arange(num_classes) if num_classes is not None else np.unique(labels)
     counts = np.bincount(labels, minlength=len(classes))[classes]
     if per_class > counts.min():
@@ -106,8 +97,7 @@ def classic_augmentation(rotation_degrees=10.0, shift=0.1, zoom=0.1, seed=0):
     """
     for value, name in ((rotation_degrees, "rotation_degrees"), (shift, "shift"),
                         (zoom, "zoom")):
-        if isinstance(value, bool) or not isinstance(value, numbers.Real) or value < 0:
-            raise ValueError(f"{name} must be a number >= 0, got {value!r}.")
+        _checks.number(value, name, minimum=0)
     fill = {"fill_mode": "constant", "fill_value": -1.0}
     return keras.Sequential([
         layers.RandomRotation(rotation_degrees / 360.0, seed=seed, **fill),
@@ -136,7 +126,7 @@ def augmented_copies(images, labels, n, augmentation=None, seed=0):
     """
     images = data.check_model_images(images)
     labels = data.check_labels(labels, n=len(images))
-    n = _whole(n, "n", 0)
+    n = _checks.whole_number(n, "n", 0)
     if augmentation is None:
         augmentation = classic_augmentation(seed=seed)
     picked = _balanced_order(labels, n, seed)
@@ -153,7 +143,7 @@ def generated_images(gan, labels, n, seed=0):
     Returns (images in [-1, 1], the classes asked for).
     """
     labels = gan.check_labels(labels)
-    n = _whole(n, "n", 0)
+    n = _checks.whole_number(n, "n", 0)
     wanted = labels[_balanced_order(labels, n, seed)]
     if n == 0:
         return np.zeros((0, *gan.generator.output_shape[1:]), np.float32), wanted
@@ -206,8 +196,8 @@ def train_evaluation_classifier(images, labels, num_classes, updates=400, batch_
     The number of epochs is chosen so that a larger training set gets the same number of
     updates as a small one: the regimes then differ in data, not in training time.
     """
-    updates = _whole(updates, "updates")
-    batch_size = _whole(batch_size, "batch_size")
+    updates = _checks.whole_number(updates, "updates")
+    batch_size = _checks.whole_number(batch_size, "batch_size")
     per_epoch = math.ceil(len(images) / batch_size)
     return classifier.train_feature_classifier(
         images, labels, num_classes=num_classes, epochs=max(1, round(updates / per_epoch)),
@@ -238,8 +228,8 @@ def run_study(train_images, train_labels, test_images, test_labels, num_classes,
     ratio = check_ratio(ratio)
     train_images = data.check_model_images(train_images, "train_images")
     train_labels = data.check_labels(train_labels, num_classes, n=len(train_images))
-    sizes = [_whole(k, "per_class_sizes entry") for k in per_class_sizes]
-    seeds = [_whole(s, "seeds entry", 0) for s in seeds]
+    sizes = [_checks.whole_number(k, "per_class_sizes entry") for k in per_class_sizes]
+    seeds = [_checks.whole_number(s, "seeds entry", 0) for s in seeds]
     if not sizes or not seeds:
         raise ValueError("per_class_sizes and seeds must each hold at least one value.")
     smallest = int(np.bincount(train_labels, minlength=num_classes).min())

@@ -21,11 +21,12 @@ Miyato et al. 2018, "Spectral Normalization for GANs" (the hinge loss); Meschede
 
 from __future__ import annotations
 
-import math
 import numbers
 
 import keras
 import tensorflow as tf
+
+from ganlib import _checks
 
 __all__ = [
     "LOSSES",
@@ -167,6 +168,34 @@ def _as_samples(values, name):
     return tensor
 
 
+def _check_critic(critic, name):
+    if not callable(critic):
+        raise TypeError(f"{name} must be callable (a keras.Model or a function), got "
+                        f"{type(critic).__name__}.")
+
+
+def _penalty_arguments(critic, real, fake, seed, target):
+    """The gradient penalty's arguments, checked: (real, fake, seed, target) as it uses them."""
+    _check_critic(critic, "critic")
+    target = _checks.number(target, "target", minimum=0, hint=" (usually 1.0)")
+    if not (seed is None or isinstance(seed, keras.random.SeedGenerator)
+            or (isinstance(seed, numbers.Integral) and not isinstance(seed, bool))):
+        raise TypeError(f"seed must be None, an int or a keras.random.SeedGenerator, got "
+                        f"{type(seed).__name__}.")
+    real, fake = _as_samples(real, "real"), _as_samples(fake, "fake")
+    if real.dtype != fake.dtype:
+        raise TypeError(f"real ({real.dtype.name}) and fake ({fake.dtype.name}) must have "
+                        "the same dtype.")
+    if not real.shape.is_compatible_with(fake.shape):
+        raise ValueError(
+            f"real has shape {tuple(real.shape)} but fake has shape {tuple(fake.shape)}; "
+            "the gradient penalty pairs each real sample with one fake sample, so both "
+            "batches must have the same shape."
+        )
+    seed = int(seed) if isinstance(seed, numbers.Integral) else seed
+    return real, fake, seed, tf.cast(target, real.dtype)
+
+
 def gradient_penalty(critic, real, fake, seed=None, target=1.0):
     """WGAN-GP penalty: E[(||grad f(x_hat)||_2 - target)^2] at random interpolates x_hat.
 
@@ -187,35 +216,17 @@ def gradient_penalty(critic, real, fake, seed=None, target=1.0):
     Returns:
         A scalar: the penalty averaged over the batch.
     """
-    if not callable(critic):
-        raise TypeError(f"critic must be callable (a keras.Model or a function), got "
-                        f"{type(critic).__name__}.")
-    if isinstance(target, bool) or not isinstance(target, numbers.Real) \
-            or not math.isfinite(target) or target < 0:
-        raise ValueError(f"target must be a finite number >= 0 (usually 1.0), got {target!r}.")
-    if not (seed is None or isinstance(seed, keras.random.SeedGenerator)
-            or (isinstance(seed, numbers.Integral) and not isinstance(seed, bool))):
-        raise TypeError(f"seed must be None, an int or a keras.random.SeedGenerator, got "
-                        f"{type(seed).__name__}.")
-    real = _as_samples(real, "real")
-    fake = _as_samples(fake, "fake")
-    if real.dtype != fake.dtype:
-        raise TypeError(f"real ({real.dtype.name}) and fake ({fake.dtype.name}) must have "
-                        "the same dtype.")
-    if not real.shape.is_compatible_with(fake.shape):
-        raise ValueError(
-            f"real has shape {tuple(real.shape)} but fake has shape {tuple(fake.shape)}; "
-            "the gradient penalty pairs each real sample with one fake sample, so both "
-            "batches must have the same shape."
-        )
-    rank = real.shape.rank
-    alpha_shape = tf.concat([tf.shape(real)[:1], tf.ones([rank - 1], tf.int32)], axis=0)
-    alpha = keras.random.uniform(alpha_shape, dtype=real.dtype, seed=int(seed)
-                                 if isinstance(seed, numbers.Integral) else seed)
+    real, fake, seed, target = _penalty_arguments(critic, real, fake, seed, target)
+    # alpha_i ~ U(0, 1), one per sample, broadcast over the sample's other axes
+    alpha_shape = tf.concat([tf.shape(real)[:1], tf.ones([real.shape.rank - 1], tf.int32)], 0)
+    alpha = keras.random.uniform(alpha_shape, dtype=real.dtype, seed=seed)
+    # x_hat = x + alpha (x~ - x): a point on the segment from a real to a fake sample
     interpolates = real + alpha * (fake - real)
+    # ||grad f(x_hat)||_2, with an epsilon that keeps it differentiable at 0
     squared = _squared_gradient_norms(critic, interpolates)
     norms = tf.sqrt(squared + tf.cast(GRADIENT_NORM_EPSILON, real.dtype))
-    return tf.reduce_mean(tf.square(norms - tf.cast(target, real.dtype)))
+    # E[(||grad f(x_hat)||_2 - target)^2]
+    return tf.reduce_mean(tf.square(norms - target))
 
 
 def _squared_gradient_norms(critic, points):
@@ -247,9 +258,7 @@ def r1_penalty(discriminator, real):
             are called with ``training=True``.
         real: a floating-point batch (N, ...).
     """
-    if not callable(discriminator):
-        raise TypeError(f"discriminator must be callable (a keras.Model or a function), got "
-                        f"{type(discriminator).__name__}.")
+    _check_critic(discriminator, "discriminator")
     real = _as_samples(real, "real")
     return tf.reduce_mean(_squared_gradient_norms(discriminator, real))
 
@@ -266,6 +275,5 @@ LOSSES = {
 
 def get_loss_pair(name: str):
     """Return the (discriminator_loss, generator_loss) pair registered under ``name``."""
-    if name not in LOSSES:
-        raise ValueError(f"Unknown loss {name!r}; choose one of {sorted(LOSSES)}.")
+    _checks.choice(name, "name", sorted(LOSSES))
     return LOSSES[name]

@@ -32,18 +32,12 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from ganlib import data, nets
+from ganlib import _checks, data, nets
 from ganlib.training.callbacks import StopAfterSeconds
 
 __all__ = ["VAE", "bernoulli_reconstruction_loss", "build_vae", "kl_divergence", "latent_grid",
            "reparameterise", "train_vae"]
 
-
-def _check_positive_int(value, name, example):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value <= 0:
-        raise ValueError(f"{name} must be a positive whole number (e.g. {example}), "
-                         f"got {value!r}.")
-    return int(value)
 
 
 def kl_divergence(mean, log_var):
@@ -104,12 +98,9 @@ class VAE(keras.Model):
             raise ValueError(f"The decoder makes images of shape {decoder.output_shape[1:]} "
                              f"but the encoder reads {encoder.input_shape[1:]}; build both "
                              "for the same image_shape.")
-        if isinstance(beta, bool) or not isinstance(beta, numbers.Real) \
-                or not math.isfinite(beta) or beta <= 0:
-            raise ValueError(f"beta must be a finite number > 0 (1 gives the ELBO), "
-                             f"got {beta!r}.")
         self.encoder, self.decoder = encoder, decoder
-        self.latent_dim, self.beta = latent_dim, float(beta)
+        self.latent_dim = latent_dim
+        self.beta = _checks.number(beta, "beta", above=0, hint=" (1 gives the ELBO)")
         self.image_shape = tuple(encoder.input_shape[1:])
         self.seed_generator = keras.random.SeedGenerator(seed)
         self.loss_tracker = keras.metrics.Mean(name="loss")
@@ -193,7 +184,7 @@ class VAE(keras.Model):
 
     def sample(self, n, seed=0):
         """``n`` new images in [-1, 1]: decode z ~ N(0, I) drawn with numpy's ``seed``."""
-        n = _check_positive_int(n, "n", 100)
+        n = _checks.whole_number(n, "n", hint=" (e.g. 100)")
         return self.decode(np.random.default_rng(seed).standard_normal((n, self.latent_dim)))
 
     def elbo_terms(self, images, seed=0):
@@ -219,10 +210,8 @@ def latent_grid(vae: VAE, n: int = 15, limit: float = 3.0, dims=(0, 1), base=Non
     """
     if not isinstance(vae, VAE):
         raise TypeError(f"vae must be a ganlib.vae.VAE, got {type(vae).__name__}.")
-    n = _check_positive_int(n, "n", 15)
-    if isinstance(limit, bool) or not isinstance(limit, numbers.Real) or not 0 < limit < 100:
-        raise ValueError(f"limit must be a number in (0, 100), e.g. 3 (prior std units), "
-                         f"got {limit!r}.")
+    n = _checks.whole_number(n, "n", hint=" (e.g. 15)")
+    _checks.number(limit, "limit", above=0, below=100, hint=" (prior std units, e.g. 3)")
     dims = tuple(dims)
     if len(dims) != 2 or dims[0] == dims[1] or not all(
             isinstance(d, numbers.Integral) and 0 <= d < vae.latent_dim for d in dims):
@@ -240,11 +229,8 @@ def latent_grid(vae: VAE, n: int = 15, limit: float = 3.0, dims=(0, 1), base=Non
 def build_vae(latent_dim=16, image_shape=(28, 28, 1), width=32, learning_rate=1e-3, beta=1.0,
               seed=0) -> VAE:
     """A compiled VAE whose encoder and decoder are the DCGAN's networks (see module doc)."""
-    latent_dim = _check_positive_int(latent_dim, "latent_dim", 16)
-    if isinstance(learning_rate, bool) or not isinstance(learning_rate, numbers.Real) \
-            or not 0 < learning_rate < 1:
-        raise ValueError(f"learning_rate must be a number in (0, 1), typically 1e-3, got "
-                         f"{learning_rate!r}.")
+    latent_dim = _checks.whole_number(latent_dim, "latent_dim", hint=" (e.g. 16)")
+    _checks.number(learning_rate, "learning_rate", above=0, below=1, hint=" (typically 1e-3)")
     keras.utils.set_random_seed(seed)
     encoder = nets.dcgan_discriminator(image_shape, width=width, output_units=2 * latent_dim,
                                          name="encoder")
@@ -286,8 +272,8 @@ def train_vae(vae: VAE, dataset, steps: int, *, seconds=None, steps_per_epoch: i
     """
     if not isinstance(vae, VAE):
         raise TypeError(f"vae must be a ganlib.vae.VAE, got {type(vae).__name__}.")
-    steps = _check_positive_int(steps, "steps", 2000)
-    steps_per_epoch = _check_positive_int(steps_per_epoch, "steps_per_epoch", 100)
+    steps = _checks.whole_number(steps, "steps", hint=" (e.g. 2000)")
+    steps_per_epoch = _checks.whole_number(steps_per_epoch, "steps_per_epoch", hint=" (e.g. 100)")
     recorder = _StepRecords(steps)
     extra = [StopAfterSeconds(seconds)] if seconds is not None else []
     done = int(vae.optimizer.iterations.numpy())

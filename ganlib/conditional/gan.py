@@ -16,7 +16,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from ganlib import data, losses
+from ganlib import _checks, data, losses
 from ganlib.nets.conditional import (
     CLASS_HEAD,
     EMBEDDING_LAYER,
@@ -266,9 +266,7 @@ def build_conditional_gan(recipe: DCGANRecipe, num_classes=10, image_shape=(28, 
     """
     if not isinstance(recipe, DCGANRecipe):
         raise TypeError(f"recipe must be a DCGANRecipe, got {type(recipe).__name__}.")
-    if discriminator not in DISCRIMINATORS:
-        raise ValueError(f"Unknown discriminator {discriminator!r}; choose one of "
-                         f"{sorted(DISCRIMINATORS)}.")
+    _checks.choice(discriminator, "discriminator", sorted(DISCRIMINATORS))
     keras.utils.set_random_seed(recipe.seed)
     generator = conditional_generator(recipe.latent_dim, num_classes, image_shape,
                                       width=recipe.width, embedding_dim=embedding_dim)

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ganlib import data
+from ganlib import _checks, data
 from ganlib.conditional.gan import ConditionalGAN
-from ganlib.nets.conditional import BODY_MODEL, EMBEDDING_LAYER, _check_num_classes, _whole
+from ganlib.nets.conditional import BODY_MODEL, EMBEDDING_LAYER, check_num_classes
 from ganlib.training import callbacks
 
 __all__ = ["ConditionalSamples", "class_grid", "class_grid_inputs", "interpolate_class",
@@ -25,7 +25,7 @@ def _check_gan(gan):
 
 
 def _check_steps(steps):
-    steps = _whole(steps, "steps", 2, " (both ends included)")
+    steps = _checks.whole_number(steps, "steps", 2, hint=" (both ends included)")
     return np.linspace(0.0, 1.0, steps, dtype=np.float32)[:, None]
 
 
@@ -44,9 +44,9 @@ def class_grid(gan, per_class=10, classes=None, seed=0):
 def class_grid_inputs(latent_dim, num_classes, per_class=10, classes=None, seed=0):
     """The (latent, labels) batch of ``class_grid``: one row per class, the same
     ``per_class`` latents in every row. Returns float32 (N, latent_dim) and int (N,)."""
-    latent_dim = _whole(latent_dim, "latent_dim")
-    per_class = _whole(per_class, "per_class")
-    num_classes = _check_num_classes(num_classes)
+    latent_dim = _checks.whole_number(latent_dim, "latent_dim")
+    per_class = _checks.whole_number(per_class, "per_class")
+    num_classes = check_num_classes(num_classes)
     classes = data.check_labels(np.arange(num_classes) if classes is None else classes,
                                 num_classes, name="classes")
     latent = np.random.default_rng(seed).standard_normal((per_class, latent_dim))

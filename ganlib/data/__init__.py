@@ -17,7 +17,7 @@ The names of the first four modules are available here: ``data.load_dataset(...)
 """
 
 from ganlib.data.datasets import DATASETS, DatasetUnavailableError, default_data_dir, load_dataset
-from ganlib.data.files import load_image_folder, read_idx
+from ganlib.data.files import IMAGE_SUFFIXES, load_image_folder, read_idx
 from ganlib.data.images import (
     ImageData,
     check_labels,
@@ -31,6 +31,7 @@ from ganlib.data.pipeline import make_dataset
 __all__ = [
     "DATASETS",
     "DatasetUnavailableError",
+    "IMAGE_SUFFIXES",
     "ImageData",
     "check_labels",
     "check_model_images",

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ganlib import _checks
 from ganlib.data.files import load_image_folder, read_idx
 from ganlib.data.images import ImageData, resize_images, to_model_range, to_uint8
 
@@ -170,11 +171,9 @@ def load_dataset(name: str, *, split: str = "train", image_shape=None, data_dir=
         limit: keep only the first ``limit`` images.
         verbose: print the one-line description (and any fallback notice).
     """
-    if not isinstance(name, str) or name not in DATASETS:
-        raise ValueError(f"Unknown dataset {name!r}; choose one of {sorted(DATASETS)} "
-                         "or use load_image_folder(path) for your own images.")
-    if split not in _IDX_FILES:
-        raise ValueError(f"split must be 'train' or 'test', got {split!r}.")
+    _checks.choice(name, "name", sorted(DATASETS),
+                   hint=" (for your own images use load_image_folder(path))")
+    _checks.choice(split, "split", _IDX_FILES)
     if limit is not None and (not isinstance(limit, (int, np.integer)) or limit <= 0):
         raise ValueError(f"limit must be a positive integer or None, got {limit!r}.")
     data_dir = Path(data_dir) if data_dir is not None else default_data_dir()

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ganlib import data
+from ganlib import _checks, data
 from ganlib.data.files import IMAGE_SUFFIXES
 
 __all__ = ["ImagePairs", "UnpairedDomains", "check_pair_arrays", "colour_images", "edge_pairs",
@@ -50,7 +50,7 @@ class ImagePairs:
 
     def split(self, n_test: int):
         """(train, test): the last ``n_test`` pairs are held out for evaluation."""
-        n_test = _whole(n_test, "n_test")
+        n_test = _checks.whole_number(n_test, "n_test")
         if n_test >= len(self):
             raise ValueError(f"n_test={n_test} leaves no training pairs out of {len(self)}; "
                              "hold out fewer.")
@@ -83,11 +83,6 @@ class UnpairedDomains:
 def _shape_text(images):
     return "x".join(str(v) for v in images.shape[1:])
 
-
-def _whole(value, name, minimum=1):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueError(f"{name} must be a whole number >= {minimum}, got {value!r}.")
-    return int(value)
 
 
 def _channels(images, channels, name, fix):
@@ -185,7 +180,7 @@ def resolution_pairs(images, factor=4, name="low to high resolution") -> ImagePa
     (bilinear), so both sides have the same size.
     """
     array = data.check_model_images(images)
-    factor = _whole(factor, "factor", 2)
+    factor = _checks.whole_number(factor, "factor", 2)
     return ImagePairs(_blur_down_up(array, factor).astype(np.float32), array, name,
                       f"images shrunk {factor}x and enlarged back")
 
@@ -442,7 +437,7 @@ def make_pair_dataset(pairs: ImagePairs, batch_size: int, *, seed: int = 0):
     import tensorflow as tf
 
     sources, targets = check_pair_arrays(pairs.sources, pairs.targets)
-    batch_size = _whole(batch_size, "batch_size")
+    batch_size = _checks.whole_number(batch_size, "batch_size")
     dataset = tf.data.Dataset.from_tensor_slices((sources, targets))
     dataset = dataset.shuffle(min(len(sources), 60_000), seed=seed,
                               reshuffle_each_iteration=True).repeat()
@@ -453,7 +448,7 @@ def make_unpaired_dataset(domains: UnpairedDomains, batch_size: int, *, seed: in
     """A repeating ``tf.data`` pipeline of (batch of A, batch of B), each shuffled on its own."""
     import tensorflow as tf
 
-    batch_size = _whole(batch_size, "batch_size")
+    batch_size = _checks.whole_number(batch_size, "batch_size")
     streams = []
     for offset, images in enumerate((domains.domain_a, domains.domain_b)):
         array = data.check_model_images(images, ("domain_a", "domain_b")[offset])

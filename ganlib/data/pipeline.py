@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import numpy as np
-
+from ganlib import _checks
 from ganlib.data.images import check_labels, check_model_images
 
 __all__ = ["make_dataset"]
@@ -20,9 +19,7 @@ def make_dataset(images, batch_size: int, *, labels=None, shuffle: bool = True,
     """
     import tensorflow as tf
 
-    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) \
-            or batch_size <= 0:
-        raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}.")
+    batch_size = _checks.whole_number(batch_size, "batch_size")
     array = check_model_images(images)
     if not repeat and batch_size > len(array):
         raise ValueError(f"batch_size {batch_size} is larger than the {len(array)} images; "

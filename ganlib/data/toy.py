@@ -25,11 +25,12 @@ quality, not 100%: a 2-D Gaussian has exp(-9/2) = 1.1% of its mass beyond 3 std.
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+
+from ganlib import _checks
 
 __all__ = ["DISTRIBUTIONS", "PACGAN_MIN_COUNT", "ToyDistribution", "get_distribution",
            "high_quality_share", "mode_centres", "mode_std", "modes_covered",
@@ -58,14 +59,9 @@ class ToyDistribution:
 
     def sample(self, n, seed=0) -> np.ndarray:
         """``n`` points, float32 array (n, 2), drawn with ``numpy.random.default_rng(seed)``."""
-        n = _check_count(n, "n")
+        n = _checks.whole_number(n, "n")
         return self.sampler(n, np.random.default_rng(seed)).astype(np.float32)
 
-
-def _check_count(value, name):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value <= 0:
-        raise ValueError(f"{name} must be a positive whole number, got {value!r}.")
-    return int(value)
 
 
 def _mixture_sampler(centres, std):
@@ -180,10 +176,8 @@ def points_distribution(points, std=0.05, name="points") -> ToyDistribution:
     if isinstance(points, str):
         points = parse_points(points)
     centres = np.unique(_check_points(points), axis=0)
-    if isinstance(std, bool) or not isinstance(std, numbers.Real) or not (
-            math.isfinite(std) and std > 0):
-        raise ValueError(f"std must be a positive number, got {std!r}.")
-    return ToyDistribution(name, _mixture_sampler(centres, float(std)), centres, float(std))
+    std = _checks.number(std, "std", above=0)
+    return ToyDistribution(name, _mixture_sampler(centres, std), centres, std)
 
 
 def get_distribution(name_or_distribution) -> ToyDistribution:
@@ -222,9 +216,7 @@ def _registered(samples, centres, std):
     """Index of the nearest centre per sample, and whether it is within 3 std of it."""
     samples = _check_points(samples, "samples")
     centres = _check_points(centres, "centres")
-    if isinstance(std, bool) or not isinstance(std, numbers.Real) or not (
-            math.isfinite(std) and std > 0):
-        raise ValueError(f"std must be a positive number, got {std!r}.")
+    std = _checks.number(std, "std", above=0)
     distances = np.sqrt(((samples[:, None, :] - centres[None, :, :]) ** 2).sum(axis=-1))
     nearest = distances.argmin(axis=1)
     close = distances[np.arange(len(samples)), nearest] <= 3.0 * std
@@ -238,7 +230,7 @@ def modes_covered(samples, centres, std, min_count=PACGAN_MIN_COUNT) -> int:
     3 * ``std`` of it. ``min_count=20`` is PacGAN's rule for 2,500 samples; with other
     sample sizes scale it (e.g. ``round(0.008 * len(samples))``).
     """
-    min_count = _check_count(min_count, "min_count")
+    min_count = _checks.whole_number(min_count, "min_count")
     nearest, close = _registered(samples, centres, std)
     counts = np.bincount(nearest[close], minlength=len(np.asarray(centres)))
     return int((counts >= min_count).sum())

@@ -32,12 +32,12 @@ from ganlib.evaluation.metrics import (
 from ganlib.evaluation.neighbours import copy_report, nearest_neighbours
 from ganlib.evaluation.scores import (
     class_histogram,
+    classes_covered,
     classifier_score,
     frechet_distance,
     histogram_distance,
     kernel_distance,
     knn_radii,
-    modes_covered,
     precision_recall,
 )
 from ganlib.evaluation.translation_metrics import (
@@ -64,6 +64,7 @@ __all__ = [
     "blur_baseline",
     "build_feature_classifier",
     "class_histogram",
+    "classes_covered",
     "classifier_features",
     "classifier_outputs",
     "classifier_probabilities",
@@ -82,7 +83,6 @@ __all__ = [
     "l1_error",
     "label_accuracy",
     "mean_baseline",
-    "modes_covered",
     "nearest_neighbours",
     "precision_recall",
     "psnr",

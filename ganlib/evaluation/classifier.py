@@ -18,7 +18,7 @@ from pathlib import Path
 import keras
 import numpy as np
 
-from ganlib import data, viz
+from ganlib import _checks, data, viz
 
 __all__ = [
     "FEATURES_LAYER",
@@ -148,8 +148,7 @@ def train_feature_classifier(images, labels, num_classes: int = 10, epochs: int 
                          f"{labels.dtype} {labels.shape}.")
     for value, name in ((num_classes, "num_classes"), (epochs, "epochs"),
                         (batch_size, "batch_size")):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
-            raise ValueError(f"{name} must be a positive integer, got {value!r}.")
+        _checks.whole_number(value, name)
     if num_classes < 2 or labels.min() < 0 or labels.max() >= num_classes:
         raise ValueError(f"labels must lie in [0, {num_classes}) with num_classes >= 2, got "
                          f"values in [{labels.min()}, {labels.max()}].")
@@ -218,9 +217,7 @@ def feature_classifier(dataset_name: str, data_dir=None, *, epochs: int = 5, see
         epochs, seed: training settings when no cached classifier exists.
         allow_download: passed to ``ganlib.data.load_dataset``.
     """
-    if not isinstance(dataset_name, str) or dataset_name not in data.DATASETS:
-        raise ValueError(f"Unknown dataset {dataset_name!r}; choose one of "
-                         f"{sorted(data.DATASETS)}.")
+    _checks.choice(dataset_name, "dataset_name", sorted(data.DATASETS))
     data_dir = Path(data_dir) if data_dir is not None else data.default_data_dir()
     path = data_dir / "classifiers" / f"{dataset_name}.keras"
     if path.exists():

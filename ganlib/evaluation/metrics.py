@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ganlib import data
+from ganlib import _checks, data
 from ganlib.evaluation import scores
 from ganlib.evaluation.classifier import (
     classifier_outputs,
@@ -52,11 +52,6 @@ DEFAULT_METRICS = tuple(METRICS)
 _REFERENCES = {}        # see real_reference
 _MAX_REFERENCES = 8
 
-
-def _check_dataset(dataset) -> None:
-    if not isinstance(dataset, str) or dataset not in data.DATASETS:
-        raise ValueError(f"Unknown dataset {dataset!r}; choose one of "
-                         f"{sorted(data.DATASETS)}.")
 
 
 # --------------------------------------------------------------------------- images
@@ -168,9 +163,8 @@ def real_reference(dataset: str, classifier=None, *, n_real: int = 10_000,
     its size). The memory cache is keyed by the classifier's weights, the dataset, split,
     ``n_real``, ``seed`` and data folder, so a retrained classifier gets fresh features.
     """
-    _check_dataset(dataset)
-    if isinstance(n_real, bool) or not isinstance(n_real, (int, np.integer)) or n_real < 1:
-        raise ValueError(f"n_real must be a positive whole number, got {n_real!r}.")
+    _checks.choice(dataset, "dataset", sorted(data.DATASETS))
+    n_real = _checks.whole_number(n_real, "n_real")
     data_dir = Path(data_dir) if data_dir is not None else data.default_data_dir()
     if classifier is None:
         classifier = feature_classifier(dataset, data_dir, allow_download=allow_download)
@@ -250,11 +244,10 @@ def evaluate_images(images, dataset: str, metrics=DEFAULT_METRICS, *, n_real: in
         metric adds (see ``METRICS``).
     """
     names = _check_metric_names(metrics)
-    _check_dataset(dataset)
+    _checks.choice(dataset, "dataset", sorted(data.DATASETS))
     for value, name in ((n_real, "n_real"), (k, "k"), (score_splits, "score_splits"),
                         (kid_subsets, "kid_subsets"), (kid_subset_size, "kid_subset_size")):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-            raise ValueError(f"{name} must be a positive whole number, got {value!r}.")
+        _checks.whole_number(value, name)
     expected = (tuple(classifier.input_shape[1:]) if classifier is not None
                 else tuple(data.DATASETS[dataset]["shape"]))
     array, value_range = _prepare_images(images, value_range, expected, dataset)
@@ -287,7 +280,7 @@ def evaluate_images(images, dataset: str, metrics=DEFAULT_METRICS, *, n_real: in
             scores.classifier_score(probabilities, splits=score_splits)
     if "modes" in names:
         shares = scores.class_histogram(probabilities)
-        result.update(modes_covered=scores.modes_covered(shares, min_share),
+        result.update(modes_covered=scores.classes_covered(shares, min_share),
                       num_classes=len(shares), class_shares=[float(s) for s in shares],
                       class_tv_uniform=scores.histogram_distance(shares),
                       class_tv_real=scores.histogram_distance(shares, reference.shares()),

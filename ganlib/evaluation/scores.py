@@ -9,9 +9,10 @@ Inception figures). All of them are deterministic: the ones that draw subsets ta
   averaged over random subsets (Bińkowski et al. 2018, "Demystifying MMD GANs").
 - ``classifier_score``: the Inception Score's formula exp(E_x KL(p(y|x) || p(y))) with
   splits (Salimans et al. 2016).
-- ``class_histogram``, ``modes_covered``, ``histogram_distance``: how the samples spread
+- ``class_histogram``, ``classes_covered``, ``histogram_distance``: how the samples spread
   over the classes (the class-coverage check of Metz et al. 2017 and Srivastava et al.
-  2017, with a classifier instead of a 2-D grid).
+  2017, with a classifier instead of a 2-D grid; ``evaluate_images`` reports the count of
+  classes covered as its ``modes_covered``; the 2-D mode count is ``ganlib.data.toy``'s).
 - ``precision_recall``: the k-nearest-neighbour manifold estimate of precision (are samples
   realistic?) and recall (is the real data covered?) (Kynkäänniemi et al. 2019).
 """
@@ -20,6 +21,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ganlib import _checks
+
 __all__ = [
     "class_histogram",
     "classifier_score",
@@ -27,7 +30,7 @@ __all__ = [
     "histogram_distance",
     "kernel_distance",
     "knn_radii",
-    "modes_covered",
+    "classes_covered",
     "precision_recall",
 ]
 
@@ -37,8 +40,6 @@ _WHOLE_KERNEL_MAX = 2048  # KID keeps whole kernel matrices up to this many samp
 
 def _check_features(features, name: str, min_samples: int = 2) -> np.ndarray:
     array = np.asarray(features)
-    if not (np.issubdtype(array.dtype, np.floating) or np.issubdtype(array.dtype, np.integer)):
-        raise TypeError(f"{name} must be a numeric array, got dtype {array.dtype}.")
     if array.ndim != 2:
         raise ValueError(f"{name} must have shape (N, feature_dim), got {array.shape}. "
                          "Use ganlib.evaluation.classifier_features(classifier, images) to get "
@@ -46,22 +47,18 @@ def _check_features(features, name: str, min_samples: int = 2) -> np.ndarray:
     if array.shape[0] < min_samples:
         raise ValueError(f"{name} holds {array.shape[0]} sample(s); this needs at least "
                          f"{min_samples} (use thousands for a stable figure).")
-    array = array.astype(np.float64)
-    if not np.all(np.isfinite(array)):
-        raise ValueError(f"{name} contain NaN or Inf values.")
-    return array
+    return _checks.finite_array(array, name)
 
 
-def _check_pair(a, b, names=("features_a", "features_b")):
+def _feature_pair(a, b, names=("features_a", "features_b"), min_samples=2):
+    """Two feature sets as float64 arrays, checked: 2-D, enough samples, finite, same width."""
+    a = _check_features(a, names[0], min_samples)
+    b = _check_features(b, names[1], min_samples)
     if a.shape[1] != b.shape[1]:
         raise ValueError(f"{names[0]} has {a.shape[1]} features per sample but {names[1]} "
                          f"has {b.shape[1]}; compute both with the same classifier.")
+    return a, b
 
-
-def _check_count(value, name: str, minimum: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueError(f"{name} must be a whole number >= {minimum}, got {value!r}.")
-    return int(value)
 
 
 # --------------------------------------------------------------------------- FID
@@ -94,12 +91,11 @@ def frechet_distance(features_a, features_b) -> float:
     Returns:
         The distance as a float >= 0 (squared units of the features).
     """
-    a = _check_features(features_a, "features_a")
-    b = _check_features(features_b, "features_b")
-    _check_pair(a, b)
-    mean_a, mean_b = a.mean(axis=0), b.mean(axis=0)
-    cov_a = np.atleast_2d(np.cov(a, rowvar=False))
-    cov_b = np.atleast_2d(np.cov(b, rowvar=False))
+    a, b = _feature_pair(features_a, features_b)
+    mean_a, mean_b = a.mean(axis=0), b.mean(axis=0)  # mu_a, mu_b
+    cov_a = np.atleast_2d(np.cov(a, rowvar=False))    # C_a
+    cov_b = np.atleast_2d(np.cov(b, rowvar=False))    # C_b
+    # ||mu_a - mu_b||^2 + tr(C_a) + tr(C_b) - 2 tr(sqrt(C_a C_b))
     distance = (float(np.sum((mean_a - mean_b) ** 2)) + float(np.trace(cov_a))
                 + float(np.trace(cov_b)) - 2.0 * _trace_sqrt_product(cov_a, cov_b))
     return max(distance, 0.0)
@@ -142,14 +138,12 @@ def kernel_distance(features_a, features_b, *, num_subsets: int = 100,
     Returns:
         (mean, standard deviation over the rounds).
     """
-    a = _check_features(features_a, "features_a")
-    b = _check_features(features_b, "features_b")
-    _check_pair(a, b)
-    num_subsets = _check_count(num_subsets, "num_subsets")
+    a, b = _feature_pair(features_a, features_b)
+    num_subsets = _checks.whole_number(num_subsets, "num_subsets")
     if min(len(a), len(b)) < 4:
         raise ValueError(f"kernel_distance needs at least 4 samples per set (two rounds of "
                          f"2), got {len(a)} and {len(b)}.")
-    size = min(_check_count(subset_size, "subset_size", 2), min(len(a), len(b)) // 2)
+    size = min(_checks.whole_number(subset_size, "subset_size", 2), min(len(a), len(b)) // 2)
     rng = np.random.default_rng(seed)
     # Small sets: compute every kernel value once and pick the rounds' blocks from them
     # (many small matrix products are slow); large sets: compute each round's blocks.
@@ -200,7 +194,7 @@ def classifier_score(probabilities, *, splits: int = 10) -> tuple[float, float]:
         (mean, standard deviation) over the splits.
     """
     p = _check_probabilities(probabilities)
-    splits = _check_count(splits, "splits")
+    splits = _checks.whole_number(splits, "splits")
     if splits > len(p):
         raise ValueError(f"splits={splits} is more than the {len(p)} samples; use at most "
                          f"{len(p)} splits or more samples.")
@@ -234,7 +228,7 @@ def class_histogram(probabilities, num_classes: int | None = None) -> np.ndarray
     return np.bincount(labels, minlength=int(num_classes)) / len(labels)
 
 
-def modes_covered(shares, min_share: float | None = None) -> int:
+def classes_covered(shares, min_share: float | None = None) -> int:
     """How many classes get at least ``min_share`` of the samples.
 
     ``min_share`` defaults to a fifth of the uniform share (2% for 10 classes): a class
@@ -281,7 +275,7 @@ def knn_radii(features, k: int = 3) -> np.ndarray:
     The sample itself is not counted as a neighbour (a duplicate of it is).
     """
     points = _check_features(features, "features", min_samples=2)
-    k = _check_count(k, "k")
+    k = _checks.whole_number(k, "k")
     if k >= len(points):
         raise ValueError(f"k={k} needs at least {k + 1} samples, got {len(points)}.")
     radii = np.empty(len(points))
@@ -322,10 +316,9 @@ def precision_recall(real_features, fake_features, *, k: int = 3, real_radii=Non
     Returns:
         (precision, recall), each in [0, 1].
     """
-    k = _check_count(k, "k")
-    real = _check_features(real_features, "real_features", min_samples=k + 1)
-    fake = _check_features(fake_features, "fake_features", min_samples=k + 1)
-    _check_pair(real, fake, ("real_features", "fake_features"))
+    k = _checks.whole_number(k, "k")
+    real, fake = _feature_pair(real_features, fake_features, ("real_features", "fake_features"),
+                               min_samples=k + 1)
     radii = []
     for given, points, name in ((real_radii, real, "real_radii"),
                                 (fake_radii, fake, "fake_radii")):

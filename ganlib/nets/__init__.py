@@ -18,6 +18,7 @@ from ganlib.nets.attention import (
 )
 from ganlib.nets.conditional import (
     auxiliary_classifier_discriminator,
+    check_num_classes,
     conditional_generator,
     projection_discriminator,
 )
@@ -32,6 +33,7 @@ __all__ = [
     "attention_layers",
     "attention_maps",
     "auxiliary_classifier_discriminator",
+    "check_num_classes",
     "conditional_generator",
     "dcgan_discriminator",
     "dcgan_generator",

@@ -25,23 +25,21 @@ pair. ``attention_maps`` returns the maps a trained model computes.
 
 from __future__ import annotations
 
-import numbers
-
 import keras
 import numpy as np
 import tensorflow as tf
 from keras import layers
+
+from ganlib import _checks
 
 __all__ = ["SelfAttention", "add_self_attention", "attention_layers", "attention_maps",
            "insert_attention"]
 
 
 def _check_channels(value, name):
-    if value is not None and (isinstance(value, bool) or not isinstance(value, numbers.Integral)
-                              or value <= 0):
-        raise ValueError(f"{name} must be a positive whole number or None (the SAGAN "
-                         f"default), got {value!r}.")
-    return None if value is None else int(value)
+    if value is None:
+        return None
+    return _checks.whole_number(value, name, hint=" or None (the SAGAN default)")
 
 
 @keras.saving.register_keras_serializable(package="ganlib")
@@ -131,9 +129,7 @@ def insert_attention(model, resolution: int, name=None, **layer_kwargs):
     the new model first computes exactly what ``model`` computes.
     """
     chain = _chain(model)
-    if isinstance(resolution, bool) or not isinstance(resolution, numbers.Integral):
-        raise TypeError(f"resolution must be a whole number (the side of a feature map), "
-                        f"got {resolution!r}.")
+    _checks.whole_number(resolution, "resolution", hint=" (the side of a feature map)")
     sizes = [_spatial_size(layer) for layer in chain]
     hidden = sorted({size for size in sizes[1:-1] if size})
     if resolution not in hidden:

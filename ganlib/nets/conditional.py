@@ -14,14 +14,13 @@ only and has two heads: a realism logit and a class prediction.
 
 from __future__ import annotations
 
-import numbers
-
 import keras
 from keras import layers
 
+from ganlib import _checks
 from ganlib.nets import dcgan
 
-__all__ = ["auxiliary_classifier_discriminator", "conditional_generator",
+__all__ = ["auxiliary_classifier_discriminator", "check_num_classes", "conditional_generator",
            "projection_discriminator"]
 
 
@@ -35,16 +34,10 @@ BODY_MODEL = "generator_body"
 CLASS_HEAD = "class_logits"
 
 
-def _whole(value, name, minimum=1, example=""):
-    """``value`` as an int after checking it is a whole number >= ``minimum``."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-        raise ValueError(f"{name} must be a whole number >= {minimum}{example}, got "
-                         f"{value!r}.")
-    return int(value)
 
-
-def _check_num_classes(num_classes):
-    return _whole(num_classes, "num_classes", 2, " (10 for MNIST)")
+def check_num_classes(num_classes) -> int:
+    """``num_classes`` as an int, after checking a conditional network can have that many."""
+    return _checks.whole_number(num_classes, "num_classes", 2, hint=" (10 for MNIST)")
 
 
 def conditional_generator(latent_dim=64, num_classes=10, image_shape=(28, 28, 1), width=32,
@@ -56,9 +49,9 @@ def conditional_generator(latent_dim=64, num_classes=10, image_shape=(28, 28, 1)
     ``ganlib.nets.dcgan_generator`` (the body, named "generator_body").
     Mirza & Osindero 2014.
     """
-    num_classes = _check_num_classes(num_classes)
-    embedding_dim = _whole(embedding_dim, "embedding_dim")
-    latent_dim = _whole(latent_dim, "latent_dim")
+    num_classes = check_num_classes(num_classes)
+    embedding_dim = _checks.whole_number(embedding_dim, "embedding_dim")
+    latent_dim = _checks.whole_number(latent_dim, "latent_dim")
     body = dcgan.dcgan_generator(latent_dim + embedding_dim, image_shape, width=width,
                                   name=BODY_MODEL)
     z = keras.Input((latent_dim,), name="z")
@@ -75,7 +68,7 @@ def projection_discriminator(num_classes=10, image_shape=(28, 28, 1), width=32,
     h is the input of the DCGAN discriminator's last (Dense) layer, psi that layer; the
     class embedding has one vector per class, as long as h. Miyato & Koyama 2018.
     """
-    num_classes = _check_num_classes(num_classes)
+    num_classes = check_num_classes(num_classes)
     base = dcgan.dcgan_discriminator(image_shape, width=width, spectral_norm=spectral_norm,
                                       name=f"{name}_base")
     psi = base.get_layer("logit")
@@ -95,7 +88,7 @@ def auxiliary_classifier_discriminator(num_classes=10, image_shape=(28, 28, 1), 
     Both heads read h, the input of the DCGAN discriminator's last layer: psi (the realism
     logit) and a Dense layer named "class_logits". Odena, Olah & Shlens 2017 (AC-GAN).
     """
-    num_classes = _check_num_classes(num_classes)
+    num_classes = check_num_classes(num_classes)
     base = dcgan.dcgan_discriminator(image_shape, width=width, spectral_norm=spectral_norm,
                                       name=f"{name}_base")
     psi = base.get_layer("logit")

@@ -7,18 +7,13 @@ the generator, LeakyReLU in the discriminator, tanh output.
 
 from __future__ import annotations
 
-import numbers
-
 import keras
 from keras import layers
 
+from ganlib import _checks
+
 __all__ = ["dcgan_discriminator", "dcgan_generator", "upsampling_plan"]
 
-
-def _check_positive_int(value, name):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value <= 0:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}.")
-    return int(value)
 
 
 def upsampling_plan(image_shape):
@@ -50,8 +45,8 @@ def dcgan_generator(latent_dim=64, image_shape=(28, 28, 1), width=32, kernel_siz
     ``output_activation=None`` gives the last layer's raw values instead (a VAE decoder's
     pixel logits, ``ganlib.vae``).
     """
-    latent_dim = _check_positive_int(latent_dim, "latent_dim")
-    width = _check_positive_int(width, "width")
+    latent_dim = _checks.whole_number(latent_dim, "latent_dim")
+    width = _checks.whole_number(width, "width")
     start, doublings = upsampling_plan(image_shape)
     channels = width * 2 ** (doublings - 1)
     inputs = keras.Input((latent_dim,), name="z")
@@ -83,14 +78,13 @@ def dcgan_discriminator(image_shape=(28, 28, 1), width=32, kernel_size=4, dropou
     ``output_units`` > 1 gives that many outputs per image instead (a VAE encoder's
     mean and log-variance, ``ganlib.vae``).
     """
-    width = _check_positive_int(width, "width")
-    output_units = _check_positive_int(output_units, "output_units")
+    width = _checks.whole_number(width, "width")
+    output_units = _checks.whole_number(output_units, "output_units")
     if not 0.0 <= float(dropout) < 1.0:
         raise ValueError(f"dropout must be in [0, 1), got {dropout!r}.")
     _, doublings = upsampling_plan(image_shape)
     inputs = keras.Input(tuple(image_shape), name="image")
-    if not isinstance(spectral_norm, bool):
-        raise TypeError(f"spectral_norm must be True or False, got {spectral_norm!r}.")
+    _checks.flag(spectral_norm, "spectral_norm")
 
     def normalised(layer, name=None):
         return layers.SpectralNormalization(layer, name=name) if spectral_norm else layer

@@ -5,7 +5,7 @@ from __future__ import annotations
 import keras
 from keras import layers
 
-from ganlib.nets.dcgan import _check_positive_int
+from ganlib import _checks
 
 __all__ = ["mlp_discriminator", "mlp_generator"]
 
@@ -20,9 +20,9 @@ def _mlp_trunk(inputs, width, depth, leaky):
 
 def mlp_generator(latent_dim=2, output_dim=2, width=64, depth=2, name="generator"):
     """MLP generator for points: z (N, latent_dim) -> x (N, output_dim), linear output."""
-    latent_dim, output_dim = _check_positive_int(latent_dim, "latent_dim"), \
-        _check_positive_int(output_dim, "output_dim")
-    width, depth = _check_positive_int(width, "width"), _check_positive_int(depth, "depth")
+    latent_dim, output_dim = _checks.whole_number(latent_dim, "latent_dim"), \
+        _checks.whole_number(output_dim, "output_dim")
+    width, depth = _checks.whole_number(width, "width"), _checks.whole_number(depth, "depth")
     inputs = keras.Input((latent_dim,), name="z")
     outputs = layers.Dense(output_dim)(_mlp_trunk(inputs, width, depth, leaky=False))
     return keras.Model(inputs, outputs, name=name)
@@ -30,8 +30,8 @@ def mlp_generator(latent_dim=2, output_dim=2, width=64, depth=2, name="generator
 
 def mlp_discriminator(input_dim=2, width=64, depth=2, name="discriminator"):
     """MLP discriminator for points: x (N, input_dim) -> one logit per point (no sigmoid)."""
-    input_dim = _check_positive_int(input_dim, "input_dim")
-    width, depth = _check_positive_int(width, "width"), _check_positive_int(depth, "depth")
+    input_dim = _checks.whole_number(input_dim, "input_dim")
+    width, depth = _checks.whole_number(width, "width"), _checks.whole_number(depth, "depth")
     inputs = keras.Input((input_dim,), name="point")
     trunk = _mlp_trunk(inputs, width, depth, leaky=True)
     return keras.Model(inputs, layers.Dense(1, name="logit")(trunk), name=name)

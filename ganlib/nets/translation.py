@@ -11,8 +11,9 @@
 from __future__ import annotations
 
 import keras
-import numpy as np
 from keras import layers
+
+from ganlib import _checks
 
 __all__ = ["NORMS", "patchgan_discriminator", "unet_generator"]
 
@@ -20,11 +21,6 @@ __all__ = ["NORMS", "patchgan_discriminator", "unet_generator"]
 #: Normalisation layers the builders accept.
 NORMS = ("instance", "batch", "none")
 
-
-def _positive(value, name):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} must be a whole number >= 1, got {value!r}.")
-    return int(value)
 
 
 def _check_image_shape(image_shape, depth, name="image_shape"):
@@ -39,8 +35,7 @@ def _check_image_shape(image_shape, depth, name="image_shape"):
 
 
 def _normalisation(norm, name):
-    if norm not in NORMS:
-        raise ValueError(f"norm must be one of {NORMS}, got {norm!r}.")
+    _checks.choice(norm, "norm", NORMS)
     if norm == "instance":
         return layers.GroupNormalization(groups=-1, name=name)  # one group per channel
     if norm == "batch":
@@ -63,7 +58,7 @@ def unet_generator(image_shape=(28, 28, 1), out_channels=None, width=32, depth=2
         norm: "instance" (default; the same in training and inference), "batch" or "none".
         dropout: dropout rate in the decoder (pix2pix uses 0.5 as its only noise).
     """
-    depth, width = _positive(depth, "depth"), _positive(width, "width")
+    depth, width = _checks.whole_number(depth, "depth"), _checks.whole_number(width, "width")
     image_shape = _check_image_shape(image_shape, depth)
     out_channels = image_shape[-1] if out_channels is None else out_channels
     if out_channels not in (1, 3):
@@ -107,7 +102,7 @@ def patchgan_discriminator(image_shape=(28, 28, 1), condition_shape=None, width=
     both (pix2pix: "is this a real translation of this source?"); without it, only the
     candidate (CycleGAN: "is this a real image of the domain?").
     """
-    depth, width = _positive(depth, "depth"), _positive(width, "width")
+    depth, width = _checks.whole_number(depth, "depth"), _checks.whole_number(width, "width")
     image_shape = _check_image_shape(image_shape, depth)
     candidate = keras.Input(image_shape, name="candidate")
     if condition_shape is not None:

@@ -10,14 +10,13 @@ about 3 times faster than ``fit`` for a width-64 MLP.
 
 from __future__ import annotations
 
-import numbers
 import time
 
 import keras
 import numpy as np
 import tensorflow as tf
 
-from ganlib import nets
+from ganlib import _checks, nets
 from ganlib.data import toy
 from ganlib.playground.settings import USER_POINTS, PlaygroundSettings
 from ganlib.training.gan import GAN
@@ -102,8 +101,7 @@ class Playground:
         Returns and records in ``history`` the mean losses over the chunk, with the mode
         metrics of the generator at its end.
         """
-        if isinstance(steps, bool) or not isinstance(steps, numbers.Integral) or steps < 1:
-            raise ValueError(f"steps must be a whole number >= 1, got {steps!r}.")
+        steps = _checks.whole_number(steps, "steps")
         start = time.perf_counter()
         logs = {name: float(value) for name, value in
                 self._train_chunk(tf.constant(int(steps), tf.int64)).items()}

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
-import math
-import numbers
 from dataclasses import dataclass
 
-from ganlib import losses
+from ganlib import _checks, losses
 from ganlib.data import toy
+from ganlib.training import hyperparameters
 
 __all__ = ["OPTIMIZERS", "PRESETS", "PRESET_VARIANTS", "USER_POINTS", "PlaygroundSettings",
            "preset"]
@@ -49,38 +48,12 @@ class PlaygroundSettings:
     seed: int = 0                         # seeds weights, noise and data
 
     def __post_init__(self):
-        if self.distribution not in (*toy.DISTRIBUTIONS, USER_POINTS):
-            raise ValueError(f"distribution={self.distribution!r} is unknown; choose one of "
-                             f"{[*toy.DISTRIBUTIONS, USER_POINTS]}.")
-        if self.loss not in losses.LOSSES:
-            raise ValueError(f"loss={self.loss!r} is unknown; choose one of "
-                             f"{sorted(losses.LOSSES)}.")
-        if self.optimizer not in OPTIMIZERS:
-            raise ValueError(f"optimizer={self.optimizer!r} is unknown; choose one of "
-                             f"{list(OPTIMIZERS)}.")
-        for name in ("d_learning_rate", "g_learning_rate"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, numbers.Real) \
-                    or not math.isfinite(value) or value <= 0:
-                raise ValueError(f"{name}={value!r}: a learning rate must be a number > 0, "
-                                 "e.g. 0.001.")
-        if isinstance(self.beta1, bool) or not isinstance(self.beta1, numbers.Real) \
-                or not 0 <= self.beta1 < 1:
-            raise ValueError(f"beta1={self.beta1!r} must be a number in [0, 1), e.g. 0.5.")
-        for name, usual in (("gradient_penalty_weight", "10 is WGAN-GP's"),
-                            ("r1_weight", "0.1 to 10 are usual")):
-            weight = getattr(self, name)
-            if isinstance(weight, bool) or not isinstance(weight, numbers.Real) \
-                    or not math.isfinite(weight) or weight < 0:
-                raise ValueError(f"{name}={weight!r} must be a number >= 0 "
-                                 f"(0 switches it off, {usual}).")
-        for name, lowest in (("d_steps", 1), ("latent_dim", 1), ("g_width", 1),
-                             ("d_width", 1), ("depth", 1), ("batch_size", 1), ("steps", 1),
-                             ("lr_decay_steps", 0), ("seed", 0)):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, numbers.Integral) \
-                    or value < lowest:
-                raise ValueError(f"{name}={value!r} must be a whole number >= {lowest}.")
+        _checks.choice(self.distribution, "distribution", [*toy.DISTRIBUTIONS, USER_POINTS])
+        _checks.choice(self.loss, "loss", sorted(losses.LOSSES))
+        _checks.choice(self.optimizer, "optimizer", OPTIMIZERS)
+        for field in dataclasses.fields(self):
+            if field.name in hyperparameters.LIMITS:
+                hyperparameters.check(field.name, getattr(self, field.name))
 
     def replace(self, **changes) -> PlaygroundSettings:
         """A copy with some values changed (checked again)."""
@@ -115,7 +88,6 @@ def preset(name, distribution) -> PlaygroundSettings:
     Takes the distribution's own variant when there is one (``preset("best", "grid25")``
     is ``PRESETS["best_grid"]``), else ``PRESETS[name]``.
     """
-    if name not in PRESETS:
-        raise ValueError(f"preset {name!r} is unknown; choose one of {sorted(PRESETS)}.")
+    _checks.choice(name, "name", sorted(PRESETS))
     key = PRESET_VARIANTS.get((name, distribution), name)
     return PRESETS[key].replace(distribution=distribution)

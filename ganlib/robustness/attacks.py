@@ -22,14 +22,13 @@ neither logits nor probabilities is refused with the reason.
 
 from __future__ import annotations
 
-import numbers
 import weakref
 
 import keras
 import numpy as np
 import tensorflow as tf
 
-from ganlib import data
+from ganlib import _checks, data
 
 __all__ = ["MODEL_RANGE", "accuracy", "accuracy_vs_epsilon", "check_epsilon",
            "check_pixels", "fgsm", "input_gradient", "output_kind", "pgd", "predict",
@@ -50,9 +49,7 @@ _GRADIENTS = weakref.WeakKeyDictionary()
 
 def check_epsilon(epsilon, name: str = "epsilon") -> float:
     """``epsilon`` as a float after checking it is a number in [0, 1] (pixels in [0, 1])."""
-    if isinstance(epsilon, bool) or not isinstance(epsilon, numbers.Real) \
-            or not np.isfinite(epsilon):
-        raise TypeError(f"{name} must be a number in [0, 1], got {epsilon!r}.")
+    _checks.number(epsilon, name, hint=" in [0, 1]")
     if not 0.0 <= float(epsilon) <= 1.0:
         hint = (f" If you mean {epsilon:g} grey levels out of 255, pass {epsilon:g} / 255 = "
                 f"{epsilon / 255:.4f}." if 1 < epsilon <= 255 else "")
@@ -237,12 +234,9 @@ def pgd(model, images, labels, epsilon, *, steps: int = 10, step_size=None,
     original = check_pixels(images)
     epsilon = check_epsilon(epsilon)
     labels = data.check_labels(labels, n=len(original))
-    if isinstance(steps, bool) or not isinstance(steps, numbers.Integral) or steps < 1:
-        raise ValueError(f"steps must be a whole number >= 1, got {steps!r}.")
+    steps = _checks.whole_number(steps, "steps")
     step_size = 2.5 * epsilon / steps if step_size is None else step_size
-    if isinstance(step_size, bool) or not isinstance(step_size, numbers.Real) \
-            or not 0 <= step_size <= 1:
-        raise ValueError(f"step_size must be a number in [0, 1], got {step_size!r}.")
+    _checks.number(step_size, "step_size", minimum=0, maximum=1)
     if gradient is None:
         _check_model(model)
         input_range = _check_range(input_range)
@@ -282,8 +276,7 @@ def accuracy_vs_epsilon(model, images, labels, epsilons, attack: str = "fgsm", *
     Epsilon 0 gives the clean accuracy. ``attack_options`` go to the attack (e.g.
     ``steps=20`` for PGD).
     """
-    if attack not in _ATTACKS:
-        raise ValueError(f"attack must be one of {sorted(_ATTACKS)}, got {attack!r}.")
+    _checks.choice(attack, "attack", sorted(_ATTACKS))
     epsilons = [check_epsilon(e) for e in np.atleast_1d(np.asarray(epsilons, dtype=object))]
     result = {}
     for epsilon in epsilons:

@@ -25,7 +25,6 @@ take ``input_range`` (default (-1, 1)), both converted inside.
 from __future__ import annotations
 
 import math
-import numbers
 import time
 import weakref
 from dataclasses import dataclass
@@ -34,7 +33,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from ganlib import data, viz
+from ganlib import _checks, data, viz
 from ganlib.evaluation import classifier
 from ganlib.robustness import attacks
 
@@ -61,11 +60,6 @@ class Projection:
     errors: np.ndarray
     start_errors: np.ndarray
 
-
-def _whole(value, name, minimum=1):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-        raise ValueError(f"{name} must be a whole number >= {minimum}, got {value!r}.")
-    return int(value)
 
 
 def _check_generator(generator, pixels):
@@ -123,10 +117,9 @@ def project(generator, images, *, restarts: int = 4, steps: int = 100,
     """
     pixels = attacks.check_pixels(images)
     latent_dim = _check_generator(generator, pixels)
-    restarts, steps = _whole(restarts, "restarts"), _whole(steps, "steps", minimum=0)
-    if isinstance(learning_rate, bool) or not isinstance(learning_rate, numbers.Real) \
-            or not 0 < learning_rate <= 10:
-        raise ValueError(f"learning_rate must be a number in (0, 10], got {learning_rate!r}.")
+    restarts = _checks.whole_number(restarts, "restarts")
+    steps = _checks.whole_number(steps, "steps", minimum=0)
+    _checks.number(learning_rate, "learning_rate", above=0, maximum=10)
     n = len(pixels)
     if initial_latent is not None:
         starts = np.asarray(initial_latent, np.float32)
@@ -247,12 +240,12 @@ def adversarial_training(images, labels, *, epsilon: float = 0.3, attack: str = 
     pixels = attacks.check_pixels(images)
     labels = data.check_labels(labels, n=len(pixels))
     epsilon = attacks.check_epsilon(epsilon)
-    if attack not in ("fgsm", "pgd"):
-        raise ValueError(f"attack must be 'fgsm' or 'pgd', got {attack!r}.")
-    epochs, batch_size = _whole(epochs, "epochs"), _whole(batch_size, "batch_size")
-    pgd_steps = _whole(pgd_steps, "pgd_steps")
-    num_classes = int(labels.max()) + 1 if num_classes is None else _whole(num_classes,
-                                                                           "num_classes", 2)
+    _checks.choice(attack, "attack", ("fgsm", "pgd"))
+    epochs = _checks.whole_number(epochs, "epochs")
+    batch_size = _checks.whole_number(batch_size, "batch_size")
+    pgd_steps = _checks.whole_number(pgd_steps, "pgd_steps")
+    num_classes = int(labels.max()) + 1 if num_classes is None \
+        else _checks.whole_number(num_classes, "num_classes", 2)
     model = classifier.build_feature_classifier(pixels.shape[1:], num_classes, seed=seed)
     rng = np.random.default_rng(seed)
     per_epoch = math.ceil(len(pixels) / batch_size)

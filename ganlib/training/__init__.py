@@ -20,6 +20,7 @@ from ganlib.training.callbacks import (
     StopOnEvent,
 )
 from ganlib.training.gan import GAN
+from ganlib.training.hyperparameters import LIMITS, Limit, check
 from ganlib.training.loop import gan_checkpoint, restore_latest_checkpoint, train_gan
 from ganlib.training.monitor import (
     HealthRules,
@@ -35,6 +36,8 @@ __all__ = [
     "DCGANRecipe",
     "GAN",
     "HealthRules",
+    "LIMITS",
+    "Limit",
     "LiveSamples",
     "MetricsMonitor",
     "NonFiniteGuard",
@@ -45,6 +48,7 @@ __all__ = [
     "StopOnEvent",
     "VARIANTS",
     "build_dcgan",
+    "check",
     "gan_checkpoint",
     "health_warnings",
     "load_records",

@@ -14,7 +14,7 @@ from pathlib import Path
 import keras
 import numpy as np
 
-from ganlib import viz
+from ganlib import _checks, _files, viz
 
 __all__ = ["CheckpointSaver", "LiveSamples", "NonFiniteGuard", "StepProgress", "StopAfterSeconds",
            "StopAtStep", "StopOnEvent"]
@@ -100,10 +100,8 @@ class StopAfterSeconds(keras.callbacks.Callback):
 
     def __init__(self, seconds: float):
         super().__init__()
-        if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) \
-                or not 0 < seconds < math.inf:
-            raise ValueError(f"seconds must be a number > 0, got {seconds!r}.")
-        self.seconds, self.start, self.elapsed = float(seconds), None, 0.0
+        self.seconds = _checks.number(seconds, "seconds", above=0)
+        self.start, self.elapsed = None, 0.0
 
     def on_train_begin(self, logs=None):
         self.start = time.perf_counter()
@@ -271,8 +269,7 @@ class LiveSamples(_StepCounting):
         png = viz.figure_to_png(figure)
         self._emit(png)
         if self.history_path:
-            self.history_path.parent.mkdir(parents=True, exist_ok=True)
-            self.history_path.write_text(json.dumps(self.history))
+            _files.write_text_atomically(self.history_path, json.dumps(self.history))
         self._last_png = png
         return png
 

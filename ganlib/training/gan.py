@@ -10,14 +10,12 @@ the gradient penalty).
 
 from __future__ import annotations
 
-import math
-import numbers
-
 import keras
 import numpy as np
 import tensorflow as tf
 
 from ganlib import losses
+from ganlib.training import hyperparameters
 
 __all__ = ["GAN"]
 
@@ -98,30 +96,19 @@ class GAN(keras.Model):
         if d_optimizer is g_optimizer:
             raise ValueError("d_optimizer and g_optimizer must be two separate optimizer "
                              "objects; each keeps its own moment estimates.")
-        if isinstance(d_steps, bool) or not isinstance(d_steps, numbers.Integral) \
-                or d_steps < 1:
-            raise ValueError(f"d_steps must be a whole number >= 1 (discriminator updates "
-                             f"per generator update, e.g. 1 or 5), got {d_steps!r}.")
-        for value, name, example in ((gradient_penalty_weight, "gradient_penalty_weight",
-                                      "0 switches the penalty off, WGAN-GP uses 10"),
-                                     (r1_weight, "r1_weight",
-                                      "0 switches R1 off; 0.1 to 10 are usual")):
-            if isinstance(value, bool) or not isinstance(value, numbers.Real) \
-                    or not math.isfinite(value) or value < 0:
-                raise ValueError(f"{name} must be a finite number >= 0 ({example}), got "
-                                 f"{value!r}.")
-        if isinstance(ema_decay, bool) or not isinstance(ema_decay, numbers.Real) \
-                or not 0 <= ema_decay < 1:
-            raise ValueError(f"ema_decay must be a number in [0, 1) (0 switches the average "
-                             f"off, 0.999 is usual), got {ema_decay!r}.")
+        check = hyperparameters.check
+        d_steps = check("d_steps", d_steps)
+        gradient_penalty_weight = check("gradient_penalty_weight", gradient_penalty_weight)
+        r1_weight = check("r1_weight", r1_weight)
+        ema_decay = check("ema_decay", ema_decay)
         kwargs.setdefault("jit_compile", False)  # XLA is slower on CPUs for these models
         super().compile(**kwargs)
         self.loss_name = loss
         self.d_loss_fn, self.g_loss_fn = losses.get_loss_pair(loss)
-        self.d_steps = int(d_steps)
-        self.gradient_penalty_weight = float(gradient_penalty_weight)
-        self.r1_weight = float(r1_weight)
-        self.ema_decay = float(ema_decay)
+        self.d_steps = d_steps
+        self.gradient_penalty_weight = gradient_penalty_weight
+        self.r1_weight = r1_weight
+        self.ema_decay = ema_decay
         if self.ema_decay > 0 and self.ema_generator is None:
             self.ema_generator = keras.models.clone_model(self.generator)
             self.ema_generator.set_weights(self.generator.get_weights())
@@ -167,25 +154,33 @@ class GAN(keras.Model):
         return 1.0 / tf.distribute.get_strategy().num_replicas_in_sync
 
     def train_step(self, data):
+        """One step: ``d_steps`` updates of the discriminator D, then one of the generator G.
+
+        D lowers its loss on a real batch x and fakes G(z); with the course's default pair
+        that is -E[log D(x)] - E[log(1 - D(G(z)))] (Goodfellow et al. 2014), plus the
+        penalties when they are on. Then G lowers its loss on fresh fakes; the default,
+        non-saturating one is -E[log D(G(z))]. D outputs logits; the losses apply the
+        sigmoid themselves (``ganlib.losses``).
+        """
         real = data[0] if isinstance(data, (tuple, list)) else data
         batch_size = tf.shape(real)[0]
-        scale = self._replica_scale()
+        scale = self._replica_scale()  # under a strategy, replicas' gradients are summed
 
-        # d_steps and the penalty weight are Python values, fixed when the step is traced:
+        # d_steps and the penalty weights are Python values, fixed when the step is traced:
         # with the defaults the graph is one discriminator update, exactly as without them.
         for _ in range(self.d_steps):
             z = keras.random.normal((batch_size, self.latent_dim), seed=self.seed_generator)
             with tf.GradientTape() as tape:
-                fake = self.generator(z, training=True)
-                real_logits = self.discriminator(real, training=True)
-                fake_logits = self.discriminator(fake, training=True)
+                fake = self.generator(z, training=True)                # G(z)
+                real_logits = self.discriminator(real, training=True)  # logit of D(x)
+                fake_logits = self.discriminator(fake, training=True)  # logit of D(G(z))
                 d_loss = self.d_loss_fn(real_logits, fake_logits)
-                if self.gradient_penalty_weight > 0:
+                if self.gradient_penalty_weight > 0:  # + lambda E[(||grad D(x_hat)|| - 1)^2]
                     penalty = losses.gradient_penalty(self.discriminator, real, fake,
-                                                          seed=self.seed_generator)
+                                                      seed=self.seed_generator)
                     d_loss = d_loss + self.gradient_penalty_weight * penalty
                     self.penalty_tracker.update_state(penalty)
-                if self.r1_weight > 0:
+                if self.r1_weight > 0:  # + gamma / 2 E[||grad D(x)||^2] on real x
                     r1 = losses.r1_penalty(self.discriminator, real)
                     d_loss = d_loss + 0.5 * self.r1_weight * r1
                     self.r1_tracker.update_state(r1)
@@ -195,6 +190,7 @@ class GAN(keras.Model):
             self.d_optimizer.apply_gradients(zip(d_grads, d_vars, strict=True))
             self.d_loss_tracker.update_state(d_loss)
 
+        # The generator's turn: new noise, D's weights fixed (only G's gradients are used).
         z = keras.random.normal((batch_size, self.latent_dim), seed=self.seed_generator)
         with tf.GradientTape() as tape:
             fake_logits_for_g = self.discriminator(self.generator(z, training=True),

@@ -9,9 +9,9 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-import numpy as np
 import tensorflow as tf
 
+from ganlib import _checks
 from ganlib.training.callbacks import CheckpointSaver, StopAtStep
 from ganlib.training.gan import GAN
 
@@ -42,9 +42,8 @@ def train_gan(gan: GAN, dataset, steps: int, *, steps_per_epoch: int = 100,
     (see ``ganlib.data.make_dataset``). Returns the Keras ``History`` (or None if nothing
     was left to do).
     """
-    for value, name in ((steps, "steps"), (steps_per_epoch, "steps_per_epoch")):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
-            raise ValueError(f"{name} must be a positive integer, got {value!r}.")
+    steps = _checks.whole_number(steps, "steps")
+    steps_per_epoch = _checks.whole_number(steps_per_epoch, "steps_per_epoch")
     if not hasattr(gan, "d_optimizer"):
         raise RuntimeError("Call gan.compile(d_optimizer=..., g_optimizer=...) before training.")
     callbacks = list(callbacks)

@@ -38,7 +38,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,7 +47,7 @@ import numpy as np
 import tensorflow as tf
 from matplotlib.figure import Figure
 
-from ganlib import data
+from ganlib import _checks, _files, data
 from ganlib.evaluation.classifier import feature_classifier
 from ganlib.evaluation.metrics import (
     DEFAULT_METRICS,
@@ -185,16 +184,6 @@ def load_records(path) -> list[dict]:
     return records
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    """Write to a temporary file next to ``path``, then rename it over ``path``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        temporary.write_text(text)
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)
-
 
 class MetricsMonitor(keras.callbacks.Callback):
     """Every ``every_n_steps`` generator steps: metrics on a fixed latent batch, and health.
@@ -228,14 +217,10 @@ class MetricsMonitor(keras.callbacks.Callback):
                  evaluate_at_end: bool = True, on_record=None, verbose: bool = True,
                  data_dir=None):
         super().__init__()
-        if not isinstance(dataset, str) or dataset not in data.DATASETS:
-            raise ValueError(f"Unknown dataset {dataset!r}; choose one of "
-                             f"{sorted(data.DATASETS)}.")
-        for value, name, minimum in ((every_n_steps, "every_n_steps", 1),
-                                     (n_samples, "n_samples", 2), (probe_size, "probe_size", 0)):
-            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) \
-                    or value < minimum:
-                raise ValueError(f"{name} must be a whole number >= {minimum}, got {value!r}.")
+        _checks.choice(dataset, "dataset", sorted(data.DATASETS))
+        _checks.whole_number(every_n_steps, "every_n_steps")
+        _checks.whole_number(n_samples, "n_samples", 2)
+        _checks.whole_number(probe_size, "probe_size", 0)
         if not isinstance(rules, HealthRules):
             raise TypeError(f"rules must be a HealthRules, got {type(rules).__name__}.")
         self.dataset, self.every_n_steps = dataset, int(every_n_steps)
@@ -442,7 +427,7 @@ class MetricsMonitor(keras.callbacks.Callback):
                            "figures; compare only runs with the same settings",
                    "every_n_steps": self.every_n_steps, "n_samples": self.n_samples,
                    "n_real": self.n_real, "seed": self.seed, "records": self.records}
-        _write_atomically(self.json_path, json.dumps(content, indent=1))
+        _files.write_text_atomically(self.json_path, json.dumps(content, indent=1))
 
     def _write_tensorboard(self, record):
         if self._writer is None:

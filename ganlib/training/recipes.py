@@ -11,12 +11,12 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import numbers
 from dataclasses import dataclass
 
 import keras
 
-from ganlib import data, losses, nets
+from ganlib import _checks, data, losses, nets
+from ganlib.training import hyperparameters
 from ganlib.training.gan import GAN
 
 __all__ = ["DCGANRecipe", "PLAIN", "VARIANTS", "build_dcgan", "variant"]
@@ -53,52 +53,13 @@ class DCGANRecipe:
     seed: int = 0                       # seeds weights, latent sampling and shuffling
 
     def __post_init__(self):
+        # Each value is refused with the name the notebook's parameter cell uses.
         for field in dataclasses.fields(self):
-            value = getattr(self, field.name)
-            expected = field.type if isinstance(field.type, str) else field.type.__name__
-            if expected == "bool":
-                if not isinstance(value, bool):
-                    self._refuse(field.name, value, "True or False")
-            elif expected == "int":
-                if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-                    self._refuse(field.name, value, "a whole number, e.g. 64")
-            elif expected == "float":
-                if isinstance(value, bool) or not isinstance(value, numbers.Real):
-                    self._refuse(field.name, value, "a number, e.g. 0.0002")
-            elif not isinstance(value, str):
-                self._refuse(field.name, value, "a string in quotes")
-        for name in ("latent_dim", "width", "batch_size", "steps", "d_steps"):
-            if getattr(self, name) <= 0:
-                self._refuse(name, getattr(self, name), "a positive whole number")
-        for name in ("d_learning_rate", "g_learning_rate"):
-            if not 0 < getattr(self, name) < 1:
-                self._refuse(name, getattr(self, name), "a learning rate between 0 and 1, "
-                             "typically 1e-4 to 1e-3")
-        if not 0 <= self.beta1 < 1:
-            self._refuse("beta1", self.beta1, "a number in [0, 1), typically 0.5 or 0.9")
-        if not 0 <= self.ema_decay < 1:
-            self._refuse("ema_decay", self.ema_decay, "a number in [0, 1): 0 (off) or close "
-                         "to 1, typically 0.999")
-        for name in ("gradient_penalty_weight", "r1_weight"):
-            if not 0 <= getattr(self, name) <= 1000:
-                self._refuse(name, getattr(self, name), "a number >= 0 (0 switches it off; "
-                             "10 is usual for the gradient penalty, 0.1 to 10 for R1)")
-        if self.seed < 0:
-            self._refuse("seed", self.seed, "a non-negative whole number")
-        if self.dataset not in data.DATASETS:
-            self._refuse("dataset", self.dataset, f"one of {sorted(data.DATASETS)}")
-        if self.loss not in losses.LOSSES:
-            self._refuse("loss", self.loss, f"one of {sorted(losses.LOSSES)}")
-        if self.width > 512 or self.latent_dim > 4096 or self.batch_size > 8192:
-            self._refuse("width/latent_dim/batch_size",
-                         (self.width, self.latent_dim, self.batch_size),
-                         "values a laptop can train: width <= 512, latent_dim <= 4096, "
-                         "batch_size <= 8192")
-
-    @staticmethod
-    def _refuse(name, value, expected):
-        raise ValueError(f"Parameter {name.upper()} = {value!r} ({type(value).__name__}) is "
-                         f"not valid: it must be {expected}.")
+            if field.name in hyperparameters.LIMITS:
+                hyperparameters.check(field.name, getattr(self, field.name), field.name.upper())
+        _checks.choice(self.dataset, "DATASET", sorted(data.DATASETS))
+        _checks.choice(self.loss, "LOSS", sorted(losses.LOSSES))
+        _checks.flag(self.spectral_norm, "SPECTRAL_NORM")
 
     def fingerprint(self) -> str:
         """Eight hex digits that identify the model and its training, ``steps`` left out.
@@ -139,8 +100,7 @@ VARIANTS = {
 def variant(name: str, **changes) -> DCGANRecipe:
     """The recipe ``name`` (a key of ``VARIANTS``: the default's values with those changes),
     then ``changes`` (e.g. ``dataset="mnist", seed=1``)."""
-    if name not in VARIANTS:
-        raise ValueError(f"Unknown recipe variant {name!r}; choose one of {list(VARIANTS)}.")
+    _checks.choice(name, "name", VARIANTS)
     return DCGANRecipe().replace(**VARIANTS[name]).replace(**changes)
 
 

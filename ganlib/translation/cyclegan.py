@@ -24,6 +24,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from ganlib import _checks
 from ganlib.nets.translation import patchgan_discriminator, unet_generator
 from ganlib.translation.model import TranslationModel, check_weight
 
@@ -42,10 +43,7 @@ class HistoryPool(tf.Module):
 
     def __init__(self, size, image_shape, name="history_pool"):
         super().__init__(name=name)
-        if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 0:
-            raise ValueError(f"size must be a whole number >= 0 (50 in the paper, 0: off), "
-                             f"got {size!r}.")
-        self.size = int(size)
+        self.size = _checks.whole_number(size, "size", 0, hint=" (50 in the paper, 0: off)")
         self.images = tf.Variable(tf.zeros((max(self.size, 1), *image_shape)),
                                   trainable=False, name="images")
         self.count = tf.Variable(0, dtype=tf.int32, trainable=False, name="count")

@@ -9,25 +9,19 @@
 
 from __future__ import annotations
 
-import math
-import numbers
-
 import keras
 import numpy as np
 import tensorflow as tf
 
-from ganlib import data, losses, viz
+from ganlib import _checks, data, losses, viz
 from ganlib.training import callbacks
 
 __all__ = ["TranslationModel", "TranslationSamples", "check_weight"]
 
 
 def check_weight(value, name, example):
-    """Return ``value`` as float after checking it is a finite number >= 0."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) \
-            or not math.isfinite(value) or value < 0:
-        raise ValueError(f"{name} must be a finite number >= 0 ({example}), got {value!r}.")
-    return float(value)
+    """Return a loss weight ``value`` as float after checking it is a finite number >= 0."""
+    return _checks.number(value, name, minimum=0, hint=f" ({example})")
 
 
 class TranslationModel(keras.Model):

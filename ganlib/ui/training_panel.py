@@ -14,7 +14,7 @@ import time
 import ipywidgets as widgets
 import numpy as np
 
-from ganlib import data, losses, training
+from ganlib import _checks, data, losses, training
 from ganlib.training import callbacks, monitor, recipes
 from ganlib.ui.background import BackgroundTask, status_html
 
@@ -71,11 +71,8 @@ class TrainingPanel:
     def __init__(self, recipe=None, data_limit=None, refresh_every=50, checkpoint_dir=None,
                  allow_download=True, metrics_every=500):
         self.recipe = recipe or recipes.DCGANRecipe()
-        if isinstance(metrics_every, bool) or not isinstance(metrics_every, int) \
-                or metrics_every < 0:
-            raise ValueError(f"metrics_every must be a whole number >= 0 (0: off), got "
-                             f"{metrics_every!r}.")
-        self.metrics_every = metrics_every
+        self.metrics_every = _checks.whole_number(metrics_every, "metrics_every", 0,
+                                                  hint=" (0 switches the metrics off)")
         self.monitor = None
         self.data_limit = data_limit
         self.refresh_every = int(refresh_every)

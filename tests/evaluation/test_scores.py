@@ -204,15 +204,15 @@ def test_class_histogram_modes_and_distances():
     shares = scores.class_histogram(np.eye(5)[labels])
     np.testing.assert_allclose(shares, [0.5, 0.3, 0.19, 0.01, 0.0])
     np.testing.assert_allclose(scores.class_histogram(labels, num_classes=5), shares)
-    assert scores.modes_covered(shares) == 3                  # default min share 0.2 / 5
-    assert scores.modes_covered(shares, min_share=0.01) == 4
-    assert scores.modes_covered(shares, min_share=0.3) == 2
+    assert scores.classes_covered(shares) == 3                  # default min share 0.2 / 5
+    assert scores.classes_covered(shares, min_share=0.01) == 4
+    assert scores.classes_covered(shares, min_share=0.3) == 2
     # Total variation to uniform: 0.5 * (0.3 + 0.1 + 0.01 + 0.19 + 0.2) = 0.4.
     assert scores.histogram_distance(shares) == pytest.approx(0.4)
     assert scores.histogram_distance(shares, shares) == 0.0
     one_class = scores.class_histogram(np.eye(10)[np.zeros(20, int)])
     assert scores.histogram_distance(one_class) == pytest.approx(0.9)
-    assert scores.modes_covered(one_class) == 1
+    assert scores.classes_covered(one_class) == 1
 
 
 def test_class_histogram_rejects_bad_input():
@@ -221,9 +221,9 @@ def test_class_histogram_rejects_bad_input():
     with pytest.raises(ValueError):
         scores.class_histogram(np.array([0, 5]), num_classes=3)
     with pytest.raises(ValueError, match="min_share"):
-        scores.modes_covered([0.5, 0.5], min_share=0.0)
+        scores.classes_covered([0.5, 0.5], min_share=0.0)
     with pytest.raises(ValueError, match="histogram"):
-        scores.modes_covered([0.5, 0.2])
+        scores.classes_covered([0.5, 0.2])
     with pytest.raises(ValueError, match="same classes"):
         scores.histogram_distance([0.5, 0.5], [1.0, 0.0, 0.0])
 
