@@ -80,7 +80,7 @@ def number(value, name: str, *, minimum=None, maximum=None, above=None, below=No
 def flag(value, name: str) -> bool:
     """``value`` after checking it is True or False (not 0, 1 or a string)."""
     if not isinstance(value, bool):
-        refuse(name, value, "True or False", TypeError)
+        refuse(name, value, "True or False")
     return value
 
 

@@ -275,5 +275,5 @@ LOSSES = {
 
 def get_loss_pair(name: str):
     """Return the (discriminator_loss, generator_loss) pair registered under ``name``."""
-    _checks.choice(name, "name", sorted(LOSSES))
+    _checks.choice(name, "loss", sorted(LOSSES))
     return LOSSES[name]

@@ -135,8 +135,8 @@ def test_the_classifier_learns_from_the_subset():
 
 @pytest.mark.parametrize(("change", "message"), [
     ({"per_class_sizes": (13,)}, r"asks for 13 images per class.*at most 12"),
-    ({"ratio": -0.5}, r"ratio must be a number >= 0.*-0.5"),
-    ({"ratio": float("nan")}, r"ratio must be a number >= 0"),
+    ({"ratio": -0.5}, r"ratio must be a finite number >= 0.*got -0.5"),
+    ({"ratio": float("nan")}, r"ratio must be a finite number >= 0"),
     ({"regimes": ["real", "mixup"]}, r"Unknown regime\(s\) \['mixup'\]"),
     ({"regimes": []}, r"Unknown regime"),
     ({"per_class_sizes": (0,)}, r"per_class_sizes entry must be a whole number >= 1"),

@@ -171,7 +171,8 @@ def test_get_loss_pair_returns_the_registered_pair(name, d_loss, g_loss):
 
 
 def test_get_loss_pair_unknown_name_lists_the_choices():
-    with pytest.raises(ValueError, match=r"Unknown loss 'wgan'.*'minimax', 'non_saturating'"):
+    with pytest.raises(ValueError, match=r"loss must be one of \[.*'minimax', 'non_saturating'.*"
+                                         r"got 'wgan'"):
         losses.get_loss_pair("wgan")
 
 

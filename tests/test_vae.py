@@ -131,11 +131,11 @@ def test_bad_input_is_refused_with_a_clear_message(tiny_vae, digits):
         tiny_vae.decode(np.zeros((2, 3)))
     with pytest.raises(ValueError, match="NaN"):
         tiny_vae.decode(np.full((1, 4), np.nan))
-    with pytest.raises(ValueError, match="n must be a positive whole number"):
+    with pytest.raises(ValueError, match="n must be a whole number >= 1"):
         tiny_vae.sample(0)
     with pytest.raises(ValueError, match="dims must be two different"):
         vae.latent_grid(tiny_vae, dims=(0, 0))
-    with pytest.raises(ValueError, match="steps must be a positive"):
+    with pytest.raises(ValueError, match="steps must be a whole number >= 1"):
         vae.train_vae(tiny_vae, data.make_dataset(digits, 8), 0)
     with pytest.raises(TypeError, match="must be a ganlib.vae.VAE"):
         vae.train_vae(keras.Sequential(), data.make_dataset(digits, 8), 5)

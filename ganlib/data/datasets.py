@@ -171,7 +171,7 @@ def load_dataset(name: str, *, split: str = "train", image_shape=None, data_dir=
         limit: keep only the first ``limit`` images.
         verbose: print the one-line description (and any fallback notice).
     """
-    _checks.choice(name, "name", sorted(DATASETS),
+    _checks.choice(name, "dataset", sorted(DATASETS),
                    hint=" (for your own images use load_image_folder(path))")
     _checks.choice(split, "split", _IDX_FILES)
     if limit is not None and (not isinstance(limit, (int, np.integer)) or limit <= 0):

@@ -217,7 +217,7 @@ def feature_classifier(dataset_name: str, data_dir=None, *, epochs: int = 5, see
         epochs, seed: training settings when no cached classifier exists.
         allow_download: passed to ``ganlib.data.load_dataset``.
     """
-    _checks.choice(dataset_name, "dataset_name", sorted(data.DATASETS))
+    _checks.choice(dataset_name, "dataset", sorted(data.DATASETS))
     data_dir = Path(data_dir) if data_dir is not None else data.default_data_dir()
     path = data_dir / "classifiers" / f"{dataset_name}.keras"
     if path.exists():

@@ -88,6 +88,6 @@ def preset(name, distribution) -> PlaygroundSettings:
     Takes the distribution's own variant when there is one (``preset("best", "grid25")``
     is ``PRESETS["best_grid"]``), else ``PRESETS[name]``.
     """
-    _checks.choice(name, "name", sorted(PRESETS))
+    _checks.choice(name, "preset", sorted(PRESETS))
     key = PRESET_VARIANTS.get((name, distribution), name)
     return PRESETS[key].replace(distribution=distribution)

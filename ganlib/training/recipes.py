@@ -100,7 +100,7 @@ VARIANTS = {
 def variant(name: str, **changes) -> DCGANRecipe:
     """The recipe ``name`` (a key of ``VARIANTS``: the default's values with those changes),
     then ``changes`` (e.g. ``dataset="mnist", seed=1``)."""
-    _checks.choice(name, "name", VARIANTS)
+    _checks.choice(name, "variant", VARIANTS)
     return DCGANRecipe().replace(**VARIANTS[name]).replace(**changes)
 
 

@@ -43,7 +43,8 @@ def test_build_gives_an_acgan_and_refuses_an_unknown_discriminator(make_acgan, t
     gan = make_acgan()
     assert isinstance(gan, conditional.AuxiliaryClassifierGAN)
     assert gan.num_classes == 10
-    with pytest.raises(ValueError, match="Unknown discriminator 'auxilliary'.*'auxiliary'"):
+    with pytest.raises(ValueError, match=r"discriminator must be one of \['auxiliary', "
+                                         r"'projection'\], got 'auxilliary'"):
         conditional.build_conditional_gan(tiny_recipe, discriminator="auxilliary")
 
 

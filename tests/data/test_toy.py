@@ -112,14 +112,14 @@ def test_bad_point_text_is_refused_naming_the_line(text, message):
 def test_unknown_names_and_bad_arguments_are_refused():
     with pytest.raises(ValueError, match=r"Unknown distribution 'ring9'.*ring8.*grid25"):
         toy.sample("ring9", 10)
-    with pytest.raises(ValueError, match="n must be a positive"):
+    with pytest.raises(ValueError, match="n must be a whole number >= 1, got 0"):
         toy.sample("ring8", 0)
     centres = toy.mode_centres("ring8")
-    with pytest.raises(ValueError, match="std must be a positive"):
+    with pytest.raises(ValueError, match="std must be a finite number > 0"):
         toy.modes_covered(centres, centres, 0.0)
     with pytest.raises(ValueError, match="min_count"):
         toy.modes_covered(centres, centres, 0.02, min_count=0)
     with pytest.raises(ValueError, match="samples must be finite"):
         toy.high_quality_share([[np.nan, 0.0]], centres, 0.02)
-    with pytest.raises(ValueError, match="std must be a positive"):
+    with pytest.raises(ValueError, match="std must be a finite number > 0"):
         toy.points_distribution([[0, 0]], std=-1)

@@ -135,7 +135,7 @@ def test_feature_classifier_trains_once_then_loads_the_cache(tmp_path, capsys, d
 
 
 def test_feature_classifier_rejects_unknown_dataset(tmp_path):
-    with pytest.raises(ValueError, match="Unknown dataset"):
+    with pytest.raises(ValueError, match=r"dataset must be one of \['cifar10'.*got 'imagenet'"):
         feature_classifier("imagenet", data_dir=tmp_path)
 
 

@@ -15,18 +15,18 @@ def engine():
 
 
 @pytest.mark.parametrize(("changes", "message"), [
-    ({"d_learning_rate": 0.0}, "d_learning_rate=0.0: a learning rate must be a number > 0"),
-    ({"g_learning_rate": -1e-3}, "g_learning_rate=-0.001"),
-    ({"g_learning_rate": float("nan")}, "g_learning_rate=nan"),
-    ({"g_width": 0}, "g_width=0 must be a whole number >= 1"),
-    ({"d_width": 0}, "d_width=0"),
-    ({"loss": "wgan"}, r"loss='wgan' is unknown; choose one of \['hinge'"),
-    ({"distribution": "ring9"}, r"distribution='ring9' is unknown; choose one of \['ring8'"),
-    ({"optimizer": "adagrad"}, "optimizer='adagrad' is unknown"),
-    ({"d_steps": 0}, "d_steps=0"),
-    ({"gradient_penalty_weight": -1.0}, "gradient_penalty_weight=-1.0"),
-    ({"r1_weight": -0.1}, r"r1_weight=-0.1 must be a number >= 0 \(0 switches it off"),
-    ({"r1_weight": float("inf")}, "r1_weight=inf"),
+    ({"d_learning_rate": 0.0}, r"d_learning_rate must be a finite number > 0 and < 1 .*got 0.0"),
+    ({"g_learning_rate": -1e-3}, "g_learning_rate must be .*got -0.001"),
+    ({"g_learning_rate": float("nan")}, "g_learning_rate must be .*got nan"),
+    ({"g_width": 0}, "g_width must be a whole number >= 1 and <= 512 .*got 0"),
+    ({"d_width": 0}, "d_width must be .*got 0"),
+    ({"loss": "wgan"}, r"loss must be one of \['hinge'.*got 'wgan'"),
+    ({"distribution": "ring9"}, r"distribution must be one of \['ring8'.*got 'ring9'"),
+    ({"optimizer": "adagrad"}, r"optimizer must be one of \['adam', 'rmsprop', 'sgd'\]"),
+    ({"d_steps": 0}, "d_steps must be a whole number >= 1 .*got 0"),
+    ({"gradient_penalty_weight": -1.0}, "gradient_penalty_weight must be .*got -1.0"),
+    ({"r1_weight": -0.1}, r"r1_weight must be a finite number >= 0 .*\(0 switches R1 off"),
+    ({"r1_weight": float("inf")}, "r1_weight must be .*got inf"),
 ])
 def test_bad_settings_are_refused_with_their_name(changes, message):
     with pytest.raises(ValueError, match=message):
@@ -43,7 +43,7 @@ def test_preset_takes_the_distribution_variant():
     assert playground.preset("best", "grid25") == playground.PRESETS["best_grid"]
     assert playground.preset("vanilla", "grid25") == \
         playground.PRESETS["vanilla"].replace(distribution="grid25")
-    with pytest.raises(ValueError, match="preset 'nope' is unknown"):
+    with pytest.raises(ValueError, match=r"preset must be one of \[.*\], got 'nope'"):
         playground.preset("nope", "ring8")
 
 

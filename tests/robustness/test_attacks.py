@@ -100,8 +100,8 @@ def test_attacks_lower_the_accuracy_of_a_trained_model(trained):
     (1.5, ValueError, "outside [0, 1]"),
     (-0.1, ValueError, "outside [0, 1]"),
     (8, ValueError, "8 / 255"),
-    (True, TypeError, "a number in [0, 1]"),
-    (float("nan"), TypeError, "a number in [0, 1]"),
+    (True, ValueError, "a finite number in [0, 1], got True"),
+    (float("nan"), ValueError, "a finite number in [0, 1], got nan"),
 ])
 def test_bad_epsilon_is_refused(weights, pixels, epsilon, error, words):
     with pytest.raises(error, match="epsilon") as caught:

@@ -105,7 +105,7 @@ def test_stop_after_seconds_stops_after_the_step_that_uses_up_the_budget(
     fit_quietly(gan, tiny_dataset, steps_per_epoch=2, epochs=2, callbacks=[budget])
     assert gan.steps_done == expected_steps
     assert budget.elapsed > 0
-    with pytest.raises(ValueError, match="seconds must be a number > 0, got 0"):
+    with pytest.raises(ValueError, match="seconds must be a finite number > 0, got 0"):
         StopAfterSeconds(0)
 
 

@@ -40,23 +40,23 @@ def test_dcgan_notebook_parameters_are_the_recipe_defaults():
 
 @pytest.mark.parametrize("changes, name, expected", [
     ({"latent_dim": "64"}, "LATENT_DIM", "a whole number"),
-    ({"latent_dim": 0}, "LATENT_DIM", "a positive whole number"),
-    ({"batch_size": 0}, "BATCH_SIZE", "a positive whole number"),
-    ({"batch_size": -8}, "BATCH_SIZE", "a positive whole number"),
+    ({"latent_dim": 0}, "LATENT_DIM", "a whole number >= 1"),
+    ({"batch_size": 0}, "BATCH_SIZE", "a whole number >= 1"),
+    ({"batch_size": -8}, "BATCH_SIZE", "a whole number >= 1"),
     ({"width": True}, "WIDTH", "a whole number"),
     ({"steps": 2.5}, "STEPS", "a whole number"),
-    ({"steps": 0}, "STEPS", "a positive whole number"),
-    ({"seed": -1}, "SEED", "a non-negative whole number"),
-    ({"d_learning_rate": -1}, "D_LEARNING_RATE", "a learning rate between 0 and 1"),
-    ({"d_learning_rate": 5}, "D_LEARNING_RATE", "a learning rate between 0 and 1"),
-    ({"g_learning_rate": 0.0}, "G_LEARNING_RATE", "a learning rate between 0 and 1"),
-    ({"g_learning_rate": "2e-4"}, "G_LEARNING_RATE", "a number"),
-    ({"beta1": 1.0}, "BETA1", "in [0, 1)"),
-    ({"beta1": -0.1}, "BETA1", "in [0, 1)"),
-    ({"beta1": False}, "BETA1", "a number"),
+    ({"steps": 0}, "STEPS", "a whole number >= 1"),
+    ({"seed": -1}, "SEED", "a whole number >= 0"),
+    ({"d_learning_rate": -1}, "D_LEARNING_RATE", "a finite number > 0 and < 1"),
+    ({"d_learning_rate": 5}, "D_LEARNING_RATE", "a finite number > 0 and < 1"),
+    ({"g_learning_rate": 0.0}, "G_LEARNING_RATE", "a finite number > 0 and < 1"),
+    ({"g_learning_rate": "2e-4"}, "G_LEARNING_RATE", "a finite number"),
+    ({"beta1": 1.0}, "BETA1", ">= 0 and < 1"),
+    ({"beta1": -0.1}, "BETA1", ">= 0 and < 1"),
+    ({"beta1": False}, "BETA1", "a finite number"),
     ({"dataset": "imagenet"}, "DATASET", "one of ['cifar10', 'digits', 'fashion_mnist', "
                                          "'mnist']"),
-    ({"dataset": None}, "DATASET", "a string in quotes"),
+    ({"dataset": None}, "DATASET", "one of ['cifar10'"),
     ({"loss": "wgan"}, "LOSS", "one of ['hinge', 'least_squares', 'minimax', "
                                "'non_saturating', 'wasserstein']"),
 ])
@@ -65,16 +65,17 @@ def test_bad_values_name_the_parameter_in_uppercase(changes, name, expected):
     with pytest.raises(ValueError) as excinfo:
         DCGANRecipe(**changes)
     message = str(excinfo.value)
-    assert message.startswith(f"Parameter {name} = {value!r} ({type(value).__name__}) is not "
-                              "valid: it must be ")
-    assert expected in message
+    assert message.startswith(f"{name} must be ")
+    assert expected in message and f"got {value!r}" in message
     assert field in name.lower()
 
 
-def test_sizes_too_large_for_a_laptop_are_refused_together():
-    with pytest.raises(ValueError, match=r"Parameter WIDTH/LATENT_DIM/BATCH_SIZE = "
-                                         r"\(1024, 64, 64\).*width <= 512"):
+def test_sizes_too_large_for_a_laptop_are_refused():
+    with pytest.raises(ValueError, match=r"WIDTH must be a whole number >= 1 and <= 512 .*"
+                                         r"got 1024"):
         DCGANRecipe(width=1024)
+    with pytest.raises(ValueError, match=r"BATCH_SIZE must be a whole number >= 1 and <= 8192"):
+        DCGANRecipe(batch_size=10_000)
 
 
 def test_an_int_for_a_float_field_and_numpy_numbers_are_accepted():
@@ -88,9 +89,9 @@ def test_replace_changes_one_value_and_validates_again():
     smaller = recipe.replace(batch_size=16)
     assert smaller.batch_size == 16
     assert dataclasses.replace(smaller, batch_size=64) == recipe
-    with pytest.raises(ValueError, match="Parameter BATCH_SIZE = -1"):
+    with pytest.raises(ValueError, match="BATCH_SIZE must be .*got -1"):
         recipe.replace(batch_size=-1)
-    with pytest.raises(ValueError, match="Parameter LOSS = 'wgan'"):
+    with pytest.raises(ValueError, match=r"LOSS must be one of \[.*\], got 'wgan'"):
         recipe.replace(loss="wgan")
 
 
@@ -161,13 +162,13 @@ def test_fingerprint_ignores_steps_but_not_the_model_or_training():
 
 
 @pytest.mark.parametrize("changes, name, expected", [
-    ({"d_steps": 0}, "D_STEPS", "a positive whole number"),
+    ({"d_steps": 0}, "D_STEPS", "a whole number >= 1"),
     ({"spectral_norm": 1}, "SPECTRAL_NORM", "True or False"),
     ({"spectral_norm": "True"}, "SPECTRAL_NORM", "True or False"),
-    ({"ema_decay": 1.0}, "EMA_DECAY", "in [0, 1)"),
-    ({"ema_decay": float("nan")}, "EMA_DECAY", "in [0, 1)"),
-    ({"gradient_penalty_weight": -1.0}, "GRADIENT_PENALTY_WEIGHT", "a number >= 0"),
-    ({"r1_weight": float("inf")}, "R1_WEIGHT", "a number >= 0"),
+    ({"ema_decay": 1.0}, "EMA_DECAY", ">= 0 and < 1"),
+    ({"ema_decay": float("nan")}, "EMA_DECAY", ">= 0 and < 1"),
+    ({"gradient_penalty_weight": -1.0}, "GRADIENT_PENALTY_WEIGHT", "a finite number >= 0"),
+    ({"r1_weight": float("inf")}, "R1_WEIGHT", "a finite number >= 0"),
 ])
 def test_bad_variant_values_name_the_parameter(changes, name, expected):
     with pytest.raises(ValueError, match=re.escape(name) + ".*" + re.escape(expected)):
@@ -191,7 +192,8 @@ def test_every_variant_is_a_valid_recipe_that_differs_from_the_default():
         changed = {field.name for field in dataclasses.fields(DCGANRecipe)
                    if getattr(remedy, field.name) != getattr(plain, field.name)}
         assert changed == expected, name
-    with pytest.raises(ValueError, match="Unknown recipe variant 'wgan'; choose one of"):
+    with pytest.raises(ValueError, match=r"variant must be one of \['default', 'plain'.*"
+                                         r"got 'wgan'"):
         recipes.variant("wgan")
 
 

@@ -26,11 +26,11 @@ def test_step_button_advances_exactly_one_step(panel):
 
 
 @pytest.mark.parametrize(("name", "value", "message"), [
-    ("d_learning_rate", 0.0, "d_learning_rate=0.0"),
-    ("g_learning_rate", -0.5, "g_learning_rate=-0.5"),
-    ("g_width", 0, "g_width=0"),
-    ("d_width", 0, "d_width=0"),
-    ("r1_weight", -1.0, "r1_weight=-1.0"),
+    ("d_learning_rate", 0.0, "d_learning_rate must be a finite number"),
+    ("g_learning_rate", -0.5, "g_learning_rate must be a finite number"),
+    ("g_width", 0, "g_width must be a whole number"),
+    ("d_width", 0, "d_width must be a whole number"),
+    ("r1_weight", -1.0, "r1_weight must be a finite number"),
 ])
 def test_panel_refuses_bad_values_and_keeps_its_gan(panel, name, value, message):
     gan = panel.playground.gan
@@ -38,6 +38,7 @@ def test_panel_refuses_bad_values_and_keeps_its_gan(panel, name, value, message)
     for button in ("reset", "step", "play"):
         panel.buttons[button].click()
         assert "Refused" in panel.status.value and message in panel.status.value
+        assert f"got {value}." in panel.status.value
     assert panel.playground.gan is gan and panel.step_count == 0 and not panel.running
 
 
