@@ -30,6 +30,7 @@ from ganlib.evaluation.metrics import (
     scalar_figures,
 )
 from ganlib.evaluation.neighbours import copy_report, nearest_neighbours
+from ganlib.evaluation.report import flat_metrics, write_run_metrics
 from ganlib.evaluation.scores import (
     class_histogram,
     classes_covered,
@@ -75,6 +76,7 @@ __all__ = [
     "domain_accuracy",
     "evaluate_images",
     "feature_classifier",
+    "flat_metrics",
     "frechet_distance",
     "histogram_distance",
     "identity_baseline",
@@ -93,4 +95,5 @@ __all__ = [
     "train_domain_classifier",
     "train_feature_classifier",
     "translation_scores",
+    "write_run_metrics",
 ]

@@ -12,14 +12,34 @@ scores in ``ganlib.evaluation.translation_metrics``.
 from ganlib.translation.cyclegan import CycleGAN, HistoryPool, build_cyclegan
 from ganlib.translation.model import TranslationModel, TranslationSamples, check_weight
 from ganlib.translation.pix2pix import Pix2Pix, build_pix2pix
+from ganlib.translation.scoring import (
+    CYCLEGAN_BASELINES,
+    CYCLEGAN_DOMAIN_SCORES,
+    PIX2PIX_BASELINES,
+    PIX2PIX_SCORES,
+    REAL_IMAGES,
+    beats_baselines,
+    cyclegan_table,
+    pix2pix_table,
+    scores_by_method,
+)
 
 __all__ = [
+    "CYCLEGAN_BASELINES",
+    "CYCLEGAN_DOMAIN_SCORES",
     "CycleGAN",
     "HistoryPool",
+    "PIX2PIX_BASELINES",
+    "PIX2PIX_SCORES",
     "Pix2Pix",
+    "REAL_IMAGES",
     "TranslationModel",
     "TranslationSamples",
+    "beats_baselines",
     "build_cyclegan",
     "build_pix2pix",
     "check_weight",
+    "cyclegan_table",
+    "pix2pix_table",
+    "scores_by_method",
 ]
