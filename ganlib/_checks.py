@@ -14,16 +14,17 @@ import numbers
 
 import numpy as np
 
-__all__ = ["choice", "finite_array", "flag", "number", "refuse", "whole_number"]
+__all__ = ["choice", "choices", "finite_array", "flag", "number", "refuse", "whole_number"]
 
 
 def _shown(value) -> str:
-    """``value`` as the message shows it: its repr (shortened), with its type if unusual."""
+    """``value`` as the message shows it: its repr (shortened), with its type where the
+    repr alone may hide it (a string that looks like a number, an object)."""
     text = repr(value)
     if len(text) > 60:
         text = text[:57] + "..."
-    if not isinstance(value, (bool, numbers.Number, type(None))):
-        text += f" ({type(value).__name__})"
+    if not isinstance(value, (bool, numbers.Number, type(None), list, tuple, dict, set)):
+        text += f" ({type(value).__name__})"  # "'64' (str)": the quotes were typed
     return text
 
 
@@ -90,6 +91,15 @@ def choice(value, name: str, options, hint: str = ""):
     if not isinstance(value, str | int | float | type(None)) or value not in options:
         refuse(name, value, f"one of {options}{hint}")
     return value
+
+
+def choices(values, name: str, options) -> tuple:
+    """``values`` (one name, or several) as a tuple after checking each is one of ``options``."""
+    options = list(options)
+    names = (values,) if isinstance(values, str) else tuple(values)
+    if not names or any(not isinstance(v, str) or v not in options for v in names):
+        refuse(name, values, f"one or more of {options}")
+    return names
 
 
 def finite_array(values, name: str, ndim: int | None = None) -> np.ndarray:

@@ -59,13 +59,7 @@ def check_ratio(ratio) -> float:
 
 def check_regimes(regimes) -> list[str]:
     """``regimes`` as a list after checking each name is one of ``REGIMES``."""
-    if isinstance(regimes, str):
-        regimes = [regimes]
-    regimes = list(regimes)
-    unknown = [r for r in regimes if r not in REGIMES]
-    if unknown or not regimes:
-        raise ValueError(f"Unknown regime(s) {unknown!r}; choose from {list(REGIMES)}.")
-    return regimes
+    return list(_checks.choices(regimes, "regimes", REGIMES))
 
 
 def labelled_subset(images, labels, per_class, num_classes=None, seed=0):
@@ -157,7 +151,7 @@ def training_set(regime, images, labels, ratio=1.0, gan=None, augmentation=None,
     ``ConditionalGAN`` trained on the subset); "both" half of each. Returns
     (images, labels, is_extra), the real images first.
     """
-    regime = check_regimes(regime)[0]
+    regime = _checks.choice(regime, "regime", REGIMES)
     ratio = check_ratio(ratio)
     images = data.check_model_images(images)
     labels = data.check_labels(labels, n=len(images))

@@ -201,15 +201,6 @@ def _minimum_samples(k: int, score_splits: int) -> dict:
             "precision_recall": k + 1, "diversity": k + 1}
 
 
-def _check_metric_names(metrics) -> tuple:
-    names = (metrics,) if isinstance(metrics, str) else tuple(metrics)
-    unknown = [name for name in names if name not in METRICS]
-    if unknown or not names:
-        raise ValueError(f"Unknown metric(s) {unknown or names!r}; choose from "
-                         f"{list(METRICS)}.")
-    return names
-
-
 def evaluate_images(images, dataset: str, metrics=DEFAULT_METRICS, *, n_real: int = 10_000,
                     seed: int = 0, value_range=None, classifier=None, split: str = "test",
                     data_dir=None, allow_download: bool = True, k: int = 3,
@@ -243,7 +234,7 @@ def evaluate_images(images, dataset: str, metrics=DEFAULT_METRICS, *, n_real: in
         A dict: "dataset", "n_samples", "n_real", "value_range" and the keys that each
         metric adds (see ``METRICS``).
     """
-    names = _check_metric_names(metrics)
+    names = _checks.choices(metrics, "metrics", METRICS)
     _checks.choice(dataset, "dataset", sorted(data.DATASETS))
     for value, name in ((n_real, "n_real"), (k, "k"), (score_splits, "score_splits"),
                         (kid_subsets, "kid_subsets"), (kid_subset_size, "kid_subset_size")):

@@ -20,7 +20,6 @@ from ganlib.training.callbacks import (
     StopOnEvent,
 )
 from ganlib.training.gan import GAN
-from ganlib.training.hyperparameters import LIMITS, Limit, check
 from ganlib.training.loop import gan_checkpoint, restore_latest_checkpoint, train_gan
 from ganlib.training.monitor import (
     HealthRules,
@@ -36,8 +35,6 @@ __all__ = [
     "DCGANRecipe",
     "GAN",
     "HealthRules",
-    "LIMITS",
-    "Limit",
     "LiveSamples",
     "MetricsMonitor",
     "NonFiniteGuard",
@@ -48,7 +45,6 @@ __all__ = [
     "StopOnEvent",
     "VARIANTS",
     "build_dcgan",
-    "check",
     "gan_checkpoint",
     "health_warnings",
     "load_records",

@@ -225,11 +225,7 @@ class MetricsMonitor(keras.callbacks.Callback):
             raise TypeError(f"rules must be a HealthRules, got {type(rules).__name__}.")
         self.dataset, self.every_n_steps = dataset, int(every_n_steps)
         self.n_samples, self.n_real = int(n_samples), int(n_real or n_samples)
-        self.metric_names = tuple((metrics,) if isinstance(metrics, str) else metrics)
-        unknown = [m for m in self.metric_names if m not in METRICS]
-        if unknown or not self.metric_names:
-            raise ValueError(f"Unknown metric(s) {unknown or self.metric_names!r}; choose "
-                             f"from {list(METRICS)}.")
+        self.metric_names = _checks.choices(metrics, "metrics", METRICS)
         self.json_path = Path(json_path) if json_path is not None else None
         self.log_dir = Path(log_dir) if log_dir is not None else None
         self.seed, self.classifier, self.probe_size = int(seed), classifier, int(probe_size)

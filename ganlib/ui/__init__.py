@@ -11,13 +11,14 @@ Panels hold no training logic: they call ``ganlib.training`` and the topic packa
 else in ``ganlib`` imports this package.
 """
 
-from ganlib.ui.background import BackgroundTask, status_html
+from ganlib.ui.background import BackgroundTask, Panel, status_html
 from ganlib.ui.playground_panel import PlaygroundPanel
 from ganlib.ui.training_panel import TrainingPanel
 from ganlib.ui.translation_panel import TranslationPanel
 
 __all__ = [
     "BackgroundTask",
+    "Panel",
     "PlaygroundPanel",
     "TrainingPanel",
     "TranslationPanel",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import threading
 
-__all__ = ["BackgroundTask", "status_html"]
+__all__ = ["BackgroundTask", "Panel", "status_html"]
 
 
 def status_html(message, error=False) -> str:
@@ -47,3 +47,30 @@ class BackgroundTask:
         """Block until the thread has finished (for scripts and tests)."""
         if self._thread is not None:
             self._thread.join(timeout)
+
+
+class Panel:
+    """What every panel shares: the widget a notebook shows, its status line, and the
+    background task that trains. A panel sets ``widget``, ``status`` (an HTML widget) and
+    ``_task`` (a ``BackgroundTask``) in its ``__init__``."""
+
+    widget = None
+    status = None
+    _task = None
+
+    def _ipython_display_(self):
+        from IPython.display import display
+
+        display(self.widget)
+
+    def _say(self, message, error=False):
+        self.status.value = status_html(message, error)
+
+    @property
+    def running(self) -> bool:
+        """True while the panel's training thread is alive."""
+        return self._task.running
+
+    def wait(self, timeout=None):
+        """Block until the training thread has finished (for scripts and tests)."""
+        self._task.wait(timeout)

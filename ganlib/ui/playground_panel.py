@@ -12,12 +12,12 @@ from ganlib.data import toy
 from ganlib.playground.engine import Playground
 from ganlib.playground.figure import PlaygroundFigure
 from ganlib.playground.settings import OPTIMIZERS, USER_POINTS, PlaygroundSettings
-from ganlib.ui.background import BackgroundTask, status_html
+from ganlib.ui.background import BackgroundTask, Panel
 
 __all__ = ["PlaygroundPanel"]
 
 
-class PlaygroundPanel:
+class PlaygroundPanel(Panel):
     """The playground as a control panel: settings, Play / Pause / Step / Reset, live figure.
 
     Play trains in a background thread, ``steps_per_frame`` generator steps per chunk,
@@ -92,20 +92,12 @@ class PlaygroundPanel:
         self._set_running(False)
         self.reset()
 
-    def _ipython_display_(self):
-        from IPython.display import display
-
-        display(self.widget)
-
     # ----------------------------------------------------------------- helpers
     def _handler(self, name):
         def clicked(_button):
             getattr(self, name)()
 
         return clicked
-
-    def _say(self, message, error=False):
-        self.status.value = status_html(message, error)
 
     def _set_running(self, running):
         self.buttons["pause"].disabled = not running
@@ -164,11 +156,6 @@ class PlaygroundPanel:
         return True
 
     # ----------------------------------------------------------------- actions
-    @property
-    def running(self) -> bool:
-        """True while the training thread is alive."""
-        return self._task.running
-
     @property
     def step_count(self) -> int:
         """Generator steps made by the current GAN."""
@@ -232,7 +219,3 @@ class PlaygroundPanel:
             self._say("Not playing.")
             return
         self._task.stop()
-
-    def wait(self, timeout=None):
-        """Block until the training thread has finished (for scripts and tests)."""
-        self._task.wait(timeout)

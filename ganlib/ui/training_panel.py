@@ -16,7 +16,7 @@ import numpy as np
 
 from ganlib import _checks, data, losses, training
 from ganlib.training import callbacks, monitor, recipes
-from ganlib.ui.background import BackgroundTask, status_html
+from ganlib.ui.background import BackgroundTask, Panel, status_html
 
 __all__ = ["TrainingPanel"]
 
@@ -52,7 +52,7 @@ class _PanelProgress(callbacks.StopAtStep):
                             f"{rate * self.batch_size:,.0f} images/s · about {left:,.0f} s left")
 
 
-class TrainingPanel:
+class TrainingPanel(Panel):
     """Widgets for the DCGAN hyperparameters with Start, Stop and Resume buttons.
 
     Args:
@@ -134,14 +134,6 @@ class TrainingPanel:
         ])
         self._set_running(False)
 
-    def _ipython_display_(self):
-        from IPython.display import display
-
-        display(self.widget)
-
-    def _say(self, message, error=False):
-        self.status.value = status_html(message, error)
-
     def _set_running(self, running):
         self.start_button.disabled = running
         self.resume_button.disabled = running or self.gan is None
@@ -158,11 +150,6 @@ class TrainingPanel:
         except ValueError as exc:
             self._say(f"Refused: {exc}", error=True)
             return None
-
-    @property
-    def running(self) -> bool:
-        """True while a training thread is alive."""
-        return self._task.running
 
     def start(self):
         """Build a new GAN from the widget values and train it in the background."""
@@ -218,10 +205,6 @@ class TrainingPanel:
             return
         self._task.stop()
         self._say("Stopping after the current step ...")
-
-    def wait(self, timeout=None):
-        """Block until the training thread has finished (for scripts and tests)."""
-        self._task.wait(timeout)
 
     def _launch(self, target_steps):
         recipe = self.recipe

@@ -15,12 +15,12 @@ import ipywidgets as widgets
 
 from ganlib import training, translation
 from ganlib.training import callbacks
-from ganlib.ui.background import BackgroundTask, status_html
+from ganlib.ui.background import BackgroundTask, Panel
 
 __all__ = ["TranslationPanel"]
 
 
-class TranslationPanel:
+class TranslationPanel(Panel):
     """Sliders for loss weights and steps, Train and Stop, a live grid and a score table.
 
     Args:
@@ -68,24 +68,11 @@ class TranslationPanel:
                                     self.status])
         self._set_running(False)
 
-    def _ipython_display_(self):
-        from IPython.display import display
-
-        display(self.widget)
-
     def _set_running(self, running):
         self.train_button.disabled = running
         self.stop_button.disabled = not running
         for slider in [*self.sliders.values(), self.steps]:
             slider.disabled = running
-
-    def _say(self, message, error=False):
-        self.status.value = status_html(message, error)
-
-    @property
-    def running(self) -> bool:
-        """True while a training thread is alive."""
-        return self._task.running
 
     def train(self):
         """Build a new model with the slider values and train it in the background."""
@@ -128,10 +115,6 @@ class TranslationPanel:
         if self.running:
             self._task.stop()
             self._say("Stopping after the current step ...")
-
-    def wait(self, timeout=None):
-        """Block until the training thread has finished (for scripts and tests)."""
-        self._task.wait(timeout)
 
     def _show_frame(self, png):
         self.image.value = png

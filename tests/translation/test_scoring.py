@@ -154,7 +154,7 @@ def test_wrong_arguments_are_refused_with_their_name():
         scoring.beats_baselines(rows, {"L1": False}, baselines=["model"])
     with pytest.raises(ValueError, match="higher_is_better names 'FID', which the rows"):
         scoring.beats_baselines(rows, {"FID": False})
-    with pytest.raises(TypeError, match=r"higher_is_better\['L1'\] must be True or False"):
+    with pytest.raises(ValueError, match=r"higher_is_better\['L1'\] must be True or False"):
         scoring.beats_baselines(rows, {"L1": "lower"})
     with pytest.raises(TypeError, match="rows must be a table"):
         scoring.beats_baselines({"method": "model"}, {"L1": False})
