@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import json
 import os
 import sys
 import time
@@ -22,7 +21,7 @@ from pathlib import Path
 from coursekit.course_map import PROJECT_DIR, available_notebooks, course_map_table
 from coursekit.site import render_site
 from coursekit.stated_time import StatedDuration, check_time, stated_time
-from ganlib._files import read_json
+from ganlib._files import read_json, write_json_atomically, write_text_atomically
 
 __all__ = ["NotebookRun", "format_summary", "main", "run_course", "run_notebook"]
 
@@ -75,6 +74,15 @@ def _estimate(stated: StatedDuration | None, last: dict | None) -> str:
     return "; ".join(parts)
 
 
+def _is_timings(content) -> bool:
+    """True for {notebook: {setting: {"seconds": number, "status": text, ...}}}."""
+    return isinstance(content, dict) and all(
+        isinstance(settings, dict) and all(
+            isinstance(run, dict) and isinstance(run.get("seconds"), (int, float))
+            and isinstance(run.get("status"), str) for run in settings.values())
+        for settings in content.values())
+
+
 def _render_site(output_dir: Path, timings: dict, stems) -> str:
     """Render outputs/site/ for these notebooks; return its index path, or why it failed."""
     notes = {}
@@ -110,7 +118,12 @@ def run_course(output_dir=None, quick=False, only=None, notebook_dir=None, site=
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "1")
     setting = "quick" if quick else "full"
     timings_path = output_dir / "timings.json"
-    timings = read_json(timings_path, default={})
+    timings = read_json(timings_path, default={} if not timings_path.exists() else None)
+    if not _is_timings(timings):
+        print(f"NOTICE: {timings_path} is not a record of notebook times; it is started "
+              "afresh (the earlier times are lost, the notebooks are not affected).",
+              flush=True)
+        timings = {}
     runs = []
     for path in notebooks:
         stated = stated_time(path)
@@ -130,13 +143,13 @@ def run_course(output_dir=None, quick=False, only=None, notebook_dir=None, site=
             "stated": run.stated, "finished": datetime.datetime.now().isoformat(
                 timespec="seconds"), "cpu_count": os.cpu_count()}
         output_dir.mkdir(parents=True, exist_ok=True)
-        timings_path.write_text(json.dumps(timings, indent=1))
-    (output_dir / "summary.json").write_text(json.dumps([asdict(r) for r in runs], indent=1))
+        write_json_atomically(timings_path, timings)
+    write_json_atomically(output_dir / "summary.json", [asdict(r) for r in runs])
     # Every notebook that exists (not only those run now), but none whose source is gone.
     stems = [path.stem for path in available_notebooks(notebook_dir)]
     site_line = _render_site(output_dir, timings, stems) if site else "(not rendered)"
     summary = format_summary(runs, output_dir, quick, site_line)
-    (output_dir / "summary.txt").write_text(summary + "\n")
+    write_text_atomically(output_dir / "summary.txt", summary + "\n")
     print(summary)
     return runs
 

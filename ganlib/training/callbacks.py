@@ -15,6 +15,7 @@ import keras
 import numpy as np
 
 from ganlib import _checks, _files, viz
+from ganlib.training.checkpoints import CheckpointFolder
 
 __all__ = ["CheckpointSaver", "LiveSamples", "NonFiniteGuard", "StepProgress", "StopAfterSeconds",
            "StopAtStep", "StopOnEvent"]
@@ -115,25 +116,24 @@ class StopAfterSeconds(keras.callbacks.Callback):
 class CheckpointSaver(_StepCounting):
     """Saves a ``tf.train.Checkpoint`` every ``every_n_steps`` (default: each epoch) and at the end.
 
-    Old checkpoints beyond ``max_to_keep`` are deleted. A crash loses at most the steps
-    since the last save.
+    Each save is read back before the oldest checkpoints beyond ``max_to_keep`` go
+    (``ganlib.training.checkpoints.CheckpointFolder``), so a crash loses at most the steps
+    since the last save and never an older checkpoint.
     """
 
     def __init__(self, checkpoint, directory, every_n_steps=None, max_to_keep=2):
-        import tensorflow as tf
-
         super().__init__()
-        self.directory = Path(directory)
+        self.checkpoint = checkpoint
+        self.folder = CheckpointFolder(directory, keep=max_to_keep)
+        self.directory = self.folder.directory
         self.every_n_steps = every_n_steps
-        self.manager = tf.train.CheckpointManager(checkpoint, str(self.directory),
-                                                  max_to_keep=max_to_keep)
         self.last_saved_step = None
 
     def save(self):
         """Write a checkpoint now, numbered by the step the GAN has reached."""
         step = self.model.steps_done  # not self.step: a NaN guard may have rolled it back
         if step != self.last_saved_step:
-            self.manager.save(checkpoint_number=step)
+            self.folder.save(self.checkpoint, step)
             self.last_saved_step = step
 
     def on_train_begin(self, logs=None):
@@ -242,9 +242,16 @@ class LiveSamples(_StepCounting):
         self._interval_steps = 0
 
     def _load_history(self):
-        if self.history_path and self.history_path.exists():
-            records = json.loads(self.history_path.read_text())
-            self.history = [r for r in records if r["step"] <= self.step]
+        if not (self.history_path and self.history_path.exists()):
+            return
+        records = _files.read_json(self.history_path)
+        if not (isinstance(records, list) and all(
+                isinstance(r, dict) and isinstance(r.get("step"), int) for r in records)):
+            print(f"NOTICE: {self.history_path} is not a readable history (a crash while it "
+                  "was written?); the curves restart at this run and the file is written "
+                  "anew. Training itself is not affected.", flush=True)
+            return
+        self.history = [r for r in records if r["step"] <= self.step]
 
     def _emit(self, png: bytes):
         if self.on_frame is not None:

@@ -61,14 +61,19 @@ class DCGANRecipe:
         _checks.choice(self.loss, "LOSS", sorted(losses.LOSSES))
         _checks.flag(self.spectral_norm, "SPECTRAL_NORM")
 
-    def fingerprint(self) -> str:
-        """Eight hex digits that identify the model and its training, ``steps`` left out.
+    def fingerprint(self, images=None) -> str:
+        """Eight hex digits that identify what is learned: the recipe without ``steps`` and,
+        with ``images`` (the ``ganlib.data.ImageData`` trained on), the data actually
+        loaded: its name, number and shape of images.
 
         Checkpoints are kept per fingerprint, so a run with more steps continues an earlier
-        one, and a run with another width or learning rate starts afresh.
+        one, while another width, learning rate, dataset (an offline fallback included) or
+        data limit starts afresh.
         """
         values = dataclasses.asdict(self)
         values.pop("steps")
+        if images is not None:
+            values["data"] = [images.name, len(images.images), list(images.images.shape[1:])]
         return hashlib.sha1(json.dumps(values, sort_keys=True).encode()).hexdigest()[:8]
 
     def replace(self, **changes) -> DCGANRecipe:

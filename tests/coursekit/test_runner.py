@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import nbformat
+import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from coursekit import runner
@@ -61,3 +62,21 @@ def test_python_m_coursekit_runs_the_command_line():
     result = subprocess.run([sys.executable, "-m", "coursekit", "map"], capture_output=True,
                             text=True, check=True)
     assert "Train a DCGAN" in result.stdout
+
+
+@pytest.mark.parametrize("content", ["[]", "{not json", '{"01_ok": {"quick": 12}}', ""])
+def test_a_garbage_timings_file_is_started_afresh_with_a_notice(tmp_path, capsys, content):
+    """Before: a timings.json holding [] crashed the runner with an AttributeError."""
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    _write_notebook(notebooks / "01_ok.ipynb", "print('fine')",
+                    "# 01 · Fine\n\n**Time on a laptop CPU:** under 1 minute.")
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "timings.json").write_text(content)
+    runs = runner.run_course(tmp_path / "out", quick=True, notebook_dir=notebooks, site=False)
+    assert runs[0].status == "ok"
+    assert f"NOTICE: {tmp_path / 'out' / 'timings.json'} is not a record of notebook times" \
+        in capsys.readouterr().out
+    timings = json.loads((tmp_path / "out" / "timings.json").read_text())
+    assert list(timings) == ["01_ok"] and timings["01_ok"]["quick"]["status"] == "ok"
+    assert not list((tmp_path / "out").glob(".*.tmp"))  # written through a temporary file

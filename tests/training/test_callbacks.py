@@ -159,6 +159,21 @@ def test_live_samples_reloads_history_up_to_the_current_step(make_gan, tiny_data
     assert [record["step"] for record in json.loads(path.read_text())] == [1, 2, 3]
 
 
+@pytest.mark.parametrize("content", ['[{"step": 1, "d_', "[1, 2]", "{}"])
+def test_a_garbage_history_file_is_reported_and_written_anew(make_gan, tiny_dataset,
+                                                             fit_quietly, tmp_path, capsys,
+                                                             content):
+    """Before: a history.json cut short by a crash stopped training with a JSONDecodeError
+    that did not name the file."""
+    path = tmp_path / "history.json"
+    path.write_text(content)
+    live = LiveSamples(np.zeros((4, 8), np.float32), every_n_steps=100, log_every=1,
+                       history_path=path, on_frame=lambda png: None, show=False)
+    fit_quietly(make_gan(), tiny_dataset, steps_per_epoch=2, callbacks=[live])
+    assert f"NOTICE: {path} is not a readable history" in capsys.readouterr().out
+    assert [record["step"] for record in json.loads(path.read_text())] == [1, 2]
+
+
 def test_live_samples_refreshes_at_the_end_off_the_grid(make_gan, tiny_dataset, fit_quietly):
     gan, pngs = make_gan(), []
     live = LiveSamples(np.zeros((4, 8), np.float32), every_n_steps=2, on_frame=pngs.append,

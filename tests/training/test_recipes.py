@@ -7,7 +7,7 @@ import keras
 import numpy as np
 import pytest
 
-from ganlib import losses, training
+from ganlib import data, losses, training
 from ganlib.training import recipes
 from ganlib.training.recipes import DCGANRecipe
 
@@ -159,6 +159,21 @@ def test_fingerprint_ignores_steps_but_not_the_model_or_training():
     assert recipe.replace(width=16).fingerprint() != recipe.fingerprint()
     assert recipe.replace(g_learning_rate=1e-3).fingerprint() != recipe.fingerprint()
     assert DCGANRecipe().fingerprint() == recipe.fingerprint()  # stable across instances
+
+
+def test_fingerprint_holds_the_data_actually_loaded_and_its_size(capsys):
+    """Before: a run asked for MNIST that fell back to the digits offline saved under the same
+    key as a real MNIST run (and a quick run's checkpoint was resumed by the full run)."""
+    recipe = DCGANRecipe(dataset="mnist")
+    fallback = data.load_dataset("mnist", allow_download=False)  # offline: the digits
+    assert "NOTICE: mnist is not available" in capsys.readouterr().out
+    assert fallback.name == "digits" and fallback.requested == "mnist"
+    small = data.load_dataset("digits", limit=512, verbose=False)
+    keys = {recipe.fingerprint(), recipe.fingerprint(fallback), recipe.fingerprint(small),
+            recipe.replace(dataset="digits").fingerprint(fallback)}
+    assert len(keys) == 4
+    assert recipe.fingerprint(fallback) == recipe.fingerprint(
+        data.load_dataset("mnist", allow_download=False, verbose=False))  # stable
 
 
 @pytest.mark.parametrize("changes, name, expected", [
