@@ -165,7 +165,7 @@ def _from_cache_or_download(name: str, split: str, data_dir: Path, allow_downloa
             moved = _files.move_aside(cache)
             corrupt = f"the cache {cache} was corrupt (moved to {moved.name}), and "
             warnings.warn(f"The dataset cache {cache} is corrupt ({type(exc).__name__}: "
-                          f"{str(exc)[:160]}); moved it to {moved} and rebuilding it.",
+                          f"{str(exc)[:160]}); moved it to {moved} so that it is built again.",
                           stacklevel=3)
     if not allow_download:
         return None, f"{corrupt}downloads are switched off (allow_download=False)"
