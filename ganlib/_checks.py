@@ -14,7 +14,12 @@ import numbers
 
 import numpy as np
 
-__all__ = ["choice", "choices", "finite_array", "flag", "number", "refuse", "whole_number"]
+__all__ = ["MAX_IMAGE_SIDE", "choice", "choices", "finite_array", "flag", "image_shape", "number",
+           "refuse", "whole_number"]
+
+#: The largest height or width ``image_shape`` accepts: 1024 pixels (one 1024x1024x3 float32
+#: image is 12 MB; the course's images are 28 to 64 pixels wide).
+MAX_IMAGE_SIDE = 1024
 
 
 def _shown(value) -> str:
@@ -100,6 +105,24 @@ def choices(values, name: str, options) -> tuple:
     if not names or any(not isinstance(v, str) or v not in options for v in names):
         refuse(name, values, f"one or more of {options}")
     return names
+
+
+def image_shape(value, name: str = "image_shape", *, max_side: int = MAX_IMAGE_SIDE,
+                channels=(1, 3)) -> tuple[int, int, int]:
+    """``value`` as (height, width, channels) ints, after checking it is three whole numbers
+    with height and width in 1..``max_side`` and channels one of ``channels``."""
+    allowed = " or ".join(str(c) for c in channels)
+    expected = (f"(height, width, channels) of whole numbers, height and width 1 to "
+                f"{max_side}, channels {allowed}")
+    try:
+        parts = () if isinstance(value, str | bytes | dict | set) else tuple(value)
+    except TypeError:  # not a sequence at all: 28, None
+        parts = ()
+    if len(parts) != 3 or any(isinstance(v, bool) or not isinstance(v, numbers.Integral)
+                              for v in parts) \
+            or not all(1 <= v <= max_side for v in parts[:2]) or parts[2] not in channels:
+        refuse(name, value, expected)
+    return tuple(int(v) for v in parts)
 
 
 def finite_array(values, name: str, ndim: int | None = None) -> np.ndarray:

@@ -2,29 +2,57 @@
 
 A write goes to a temporary file next to its target and is then renamed over it, so a
 reader (or the next run, after Ctrl-C or a crash) sees the old file or the new one, never
-a truncated mix.
+a truncated mix. ``replacing`` does this for any writer (``np.savez``, ``model.save``);
+``move_aside`` keeps a damaged file for inspection instead of deleting it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import uuid
 from pathlib import Path
 
-__all__ = ["read_json", "write_json_atomically", "write_text_atomically"]
+__all__ = ["move_aside", "read_json", "replacing", "write_json_atomically",
+           "write_text_atomically"]
+
+
+@contextlib.contextmanager
+def replacing(path):
+    """Yield a temporary path next to ``path``; on success rename it over ``path``.
+
+    The temporary name keeps the suffix of ``path`` (``np.savez`` and Keras choose the
+    format by it). If the block raises, the temporary file is removed and ``path`` is left
+    as it was.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.stem}.{os.getpid()}-{uuid.uuid4().hex[:8]}.tmp"
+                               f"{path.suffix}")
+    try:
+        yield temporary
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def move_aside(path) -> Path:
+    """Rename a damaged ``path`` to ``<name>.corrupt`` (``.corrupt-2``... if taken); return it."""
+    path = Path(path)
+    target, number = path.with_name(f"{path.name}.corrupt"), 1
+    while target.exists():
+        number += 1
+        target = path.with_name(f"{path.name}.corrupt-{number}")
+    os.replace(path, target)
+    return target
 
 
 def write_text_atomically(path, text: str) -> Path:
     """Write ``text`` (UTF-8) to ``path`` through a temporary file and a rename."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
+    with replacing(path) as temporary:
         temporary.write_text(text, encoding="utf-8")
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)
-    return path
+    return Path(path)
 
 
 def write_json_atomically(path, content) -> Path:

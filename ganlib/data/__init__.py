@@ -7,7 +7,8 @@ Modules, in the order a learner meets them:
 - ``images``: ``ImageData`` and the checks and conversions of image arrays
   (``to_model_range``, ``to_uint8``, ``check_model_images``, ``check_labels``,
   ``resize_images``);
-- ``files``: ``read_idx`` and ``load_image_folder`` for your own images;
+- ``files``: ``read_idx`` and ``load_image_folder`` for your own images, with their size
+  limits ``MAX_IDX_VALUES`` and ``MAX_IMAGE_PIXELS``;
 - ``pipeline``: ``make_dataset``, the shuffled, repeating batches training reads;
 - ``toy``: 2-D points (rings and grids of Gaussians) and the mode metrics of the playground
   (``from ganlib.data import toy``);
@@ -17,7 +18,13 @@ The names of the first four modules are available here: ``data.load_dataset(...)
 """
 
 from ganlib.data.datasets import DATASETS, DatasetUnavailableError, default_data_dir, load_dataset
-from ganlib.data.files import IMAGE_SUFFIXES, load_image_folder, read_idx
+from ganlib.data.files import (
+    IMAGE_SUFFIXES,
+    MAX_IDX_VALUES,
+    MAX_IMAGE_PIXELS,
+    load_image_folder,
+    read_idx,
+)
 from ganlib.data.images import (
     ImageData,
     check_labels,
@@ -33,6 +40,8 @@ __all__ = [
     "DatasetUnavailableError",
     "IMAGE_SUFFIXES",
     "ImageData",
+    "MAX_IDX_VALUES",
+    "MAX_IMAGE_PIXELS",
     "check_labels",
     "check_model_images",
     "default_data_dir",

@@ -4,7 +4,9 @@ Where images come from, in order of preference:
 
 1. files a user placed in the data folder (the original MNIST / Fashion-MNIST idx ``.gz``
    files, or CIFAR-10 as ``cifar10/train/<class>/*.png|jpg``);
-2. the cache this module writes (``data/<name>.npz``) after a first download;
+2. the cache this module writes (``data/<name>.npz``) after a first download, through a
+   temporary file and a rename; a corrupt cache is moved aside (``<name>.npz.corrupt``)
+   and rebuilt;
 3. a download through ``keras.datasets`` (only when ``allow_download=True``);
 4. the bundled offline dataset: scikit-learn's 8x8 handwritten digits, resized, with a
    visible notice that says so.
@@ -18,11 +20,13 @@ import os
 import socket
 import textwrap
 import warnings
+import zipfile
+import zlib
 from pathlib import Path
 
 import numpy as np
 
-from ganlib import _checks
+from ganlib import _checks, _files
 from ganlib.data.files import load_image_folder, read_idx
 from ganlib.data.images import ImageData, resize_images, to_model_range, to_uint8
 
@@ -108,13 +112,29 @@ def _keras_download(name: str):
             "x_test": x_test, "y_test": y_test.reshape(-1)}
 
 
+def _check_counts(images, labels, images_from: str, labels_from: str):
+    """Raise a ValueError naming both sources unless there is one label per image."""
+    if images.ndim not in (3, 4) or labels.ndim != 1:
+        raise ValueError(f"{images_from} must hold images (N, height, width[, channels]) and "
+                         f"{labels_from} labels (N,); they hold shapes {images.shape} and "
+                         f"{labels.shape}.")
+    if len(images) != len(labels):
+        raise ValueError(f"{images_from} holds {len(images):,} images but {labels_from} holds "
+                         f"{len(labels):,} labels; they must come from the same split.")
+
+
 def _from_user_files(name: str, split: str, data_dir: Path):
     if name in ("mnist", "fashion_mnist"):
         for folder in (data_dir / name, data_dir / name.replace("_", "-")):
             pair = _find_idx_pair(folder, split)
             if pair:
-                return read_idx(pair[0]), read_idx(pair[1]).astype(np.int64), \
-                    f"idx files in {folder}"
+                images, labels = read_idx(pair[0]), read_idx(pair[1])
+                try:
+                    _check_counts(images, labels, str(pair[0]), str(pair[1]))
+                except ValueError as error:
+                    raise ValueError(f"{error} Replace both files with the original ones.") \
+                        from None
+                return images, labels.astype(np.int64), f"idx files in {folder}"
     if name == "cifar10":
         folder = data_dir / "cifar10" / split
         if folder.is_dir() and any(folder.iterdir()):
@@ -123,31 +143,45 @@ def _from_user_files(name: str, split: str, data_dir: Path):
     return None
 
 
+def _read_cache(cache: Path, split: str):
+    """(images, labels) of ``split`` from the cache, after checking one label per image."""
+    with np.load(cache) as arrays:
+        images, labels = arrays[f"x_{split}"], arrays[f"y_{split}"]
+    _check_counts(images, labels, f"{cache} (x_{split})", f"its y_{split}")
+    return images, labels.astype(np.int64)
+
+
 def _from_cache_or_download(name: str, split: str, data_dir: Path, allow_download: bool):
-    """Return (images, labels, source) or (None, reason) when not available."""
-    cache = data_dir / f"{name}.npz"
+    """Return (images, labels, source) or (None, reason) when not available.
+
+    A corrupt cache (cut short by a crash, or with a label count that does not match) is
+    moved aside to ``<name>.npz.corrupt``, never deleted, and rebuilt.
+    """
+    cache, corrupt = data_dir / f"{name}.npz", ""
     if cache.exists():
         try:
-            with np.load(cache) as arrays:
-                return arrays[f"x_{split}"], arrays[f"y_{split}"].astype(np.int64), \
-                    f"cache {cache}"
-        except (OSError, ValueError, KeyError) as exc:
-            warnings.warn(f"Ignoring unreadable cache {cache} ({exc}); delete it to rebuild.",
+            return (*_read_cache(cache, split), f"cache {cache}")
+        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
+            moved = _files.move_aside(cache)
+            corrupt = f"the cache {cache} was corrupt (moved to {moved.name}), and "
+            warnings.warn(f"The dataset cache {cache} is corrupt ({type(exc).__name__}: "
+                          f"{str(exc)[:160]}); moved it to {moved} so that it is built again.",
                           stacklevel=3)
     if not allow_download:
-        return None, "downloads are switched off (allow_download=False)"
+        return None, f"{corrupt}downloads are switched off (allow_download=False)"
     try:
         arrays = _keras_download(name)
     except Exception as exc:  # keras raises a plain Exception on "URL fetch failure"
-        return None, f"the download failed ({type(exc).__name__}: {str(exc)[:160]})"
-    data_dir.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(cache, **arrays)
+        return None, f"{corrupt}the download failed ({type(exc).__name__}: {str(exc)[:160]})"
+    with _files.replacing(cache) as temporary:
+        np.savez_compressed(temporary, **arrays)
     return arrays[f"x_{split}"], arrays[f"y_{split}"].astype(np.int64), \
         f"keras.datasets download (now cached in {cache})"
 
 
 def _print_notice(lines):
-    lines = [part for line in lines for part in textwrap.wrap(line, 84)]
+    lines = [part for line in lines  # paths stay whole: no breaks at their hyphens
+             for part in textwrap.wrap(line, 84, break_on_hyphens=False, break_long_words=False)]
     width = max(len(line) for line in lines) + 4
     print("!" * width)
     for line in lines:
@@ -177,7 +211,8 @@ def load_dataset(name: str, *, split: str = "train", image_shape=None, data_dir=
     if limit is not None and (not isinstance(limit, (int, np.integer)) or limit <= 0):
         raise ValueError(f"limit must be a positive integer or None, got {limit!r}.")
     data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
-    target_shape = tuple(image_shape) if image_shape is not None else DATASETS[name]["shape"]
+    target_shape = (_checks.image_shape(image_shape) if image_shape is not None
+                    else DATASETS[name]["shape"])
 
     used, reason = name, None
     if name == "digits":
@@ -191,8 +226,8 @@ def load_dataset(name: str, *, split: str = "train", image_shape=None, data_dir=
             reason = found[1]
             if not fallback:
                 raise DatasetUnavailableError(
-                    f"Dataset {name!r} is not available: no files in {data_dir}, no cache, "
-                    f"and {reason}. Fix: connect to the internet once (it is then cached in "
+                    f"Dataset {name!r} is not available: no files in {data_dir}, no usable "
+                    f"cache, and {reason}. Fix: connect to the internet once (it is then cached in "
                     f"{data_dir}), place the original files in {data_dir / name}, or use "
                     "name='digits', which ships with the course."
                 )

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ganlib import _checks
+
 __all__ = ["ImageData", "check_labels", "check_model_images", "resize_images", "to_model_range",
            "to_uint8"]
 
@@ -151,9 +153,7 @@ def resize_images(images, image_shape) -> np.ndarray:
     """
     import tensorflow as tf
 
-    height, width, channels = (int(v) for v in image_shape)
-    if channels not in (1, 3):
-        raise ValueError(f"image_shape must end in 1 or 3 channels, got {image_shape}.")
+    height, width, channels = _checks.image_shape(image_shape)
     array = np.asarray(images, dtype=np.float32)
     if array.shape[1:3] != (height, width):
         array = tf.image.resize(array, (height, width), method="bilinear", antialias=True).numpy()

@@ -17,14 +17,13 @@ All images are float32 NHWC in [-1, 1], as everywhere in ``ganlib``.
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from ganlib import _checks, data
-from ganlib.data.files import IMAGE_SUFFIXES
+from ganlib.data.files import IMAGE_SUFFIXES, _read_image, _resize_uint8, _warn_skipped
 
 __all__ = ["ImagePairs", "UnpairedDomains", "check_pair_arrays", "colour_images", "edge_pairs",
            "grey_colour_pairs", "load_pair_folder", "load_unpaired_folders",
@@ -32,8 +31,6 @@ __all__ = ["ImagePairs", "UnpairedDomains", "check_pair_arrays", "colour_images"
            "textured_digits", "to_grey", "unpaired_domains"]
 
 _LUMA = np.array([0.299, 0.587, 0.114], np.float32)
-#: PIL modes of one-channel files; every other mode is read as colour (RGB).
-_GREY_MODES = ("1", "L", "LA", "I", "I;16", "F")
 
 
 @dataclass(frozen=True)
@@ -244,9 +241,7 @@ def colour_images(dataset="cifar10", *, split="train", limit=None, image_shape=(
     """
     if dataset not in ("cifar10", "textured_digits"):
         raise ValueError(f"dataset must be 'cifar10' or 'textured_digits', got {dataset!r}.")
-    if len(image_shape) != 3 or image_shape[-1] != 3:
-        raise ValueError(f"image_shape must be (height, width, 3) for colour images, got "
-                         f"{image_shape}.")
+    image_shape = _checks.image_shape(image_shape, channels=(3,))
     if dataset == "cifar10":
         try:
             found = data.load_dataset("cifar10", split=split, image_shape=image_shape,
@@ -305,46 +300,6 @@ def _listed_images(folder: Path, role: str):
     return images
 
 
-def _read_rgb_or_grey(path: Path):
-    """The file as uint8 (H, W, C) with C = 1 for grey files and 3 for colour, or a reason."""
-    from PIL import Image, UnidentifiedImageError
-
-    try:
-        with Image.open(path) as image:
-            grey = image.mode in _GREY_MODES
-            array = np.asarray(image.convert("L" if grey else "RGB"), np.uint8)
-    except (UnidentifiedImageError, OSError, ValueError) as error:
-        return None, f"unreadable ({type(error).__name__})"
-    return (array[..., None] if array.ndim == 2 else array), None
-
-
-def _resize_uint8(array, height, width):
-    from PIL import Image
-
-    if array.shape[:2] == (height, width):
-        return array
-    picture = Image.fromarray(array[..., 0] if array.shape[-1] == 1 else array)
-    resized = np.asarray(picture.resize((width, height), Image.BILINEAR), np.uint8)
-    return resized.reshape(height, width, array.shape[-1])
-
-
-def _warn_skipped(skipped, folder, usable):
-    if not skipped:
-        return
-    listed = "; ".join(f"{p.name}: {why}" for p, why in skipped[:10])
-    more = f"; and {len(skipped) - 10} more" if len(skipped) > 10 else ""
-    message = f"Skipped {len(skipped)} file(s) in {folder}: {listed}{more}."
-    if not usable:
-        raise ValueError(f"No usable image left in {folder}. {message}")
-    warnings.warn(message, stacklevel=3)
-
-
-def _check_shape(image_shape):
-    if len(image_shape) != 3 or image_shape[-1] not in (1, 3) or min(image_shape) <= 0:
-        raise ValueError(f"image_shape must be (height, width, 1 or 3), got {image_shape}.")
-    return tuple(int(v) for v in image_shape)
-
-
 def _channel_problem(found, wanted, side=""):
     if found == wanted:
         return None
@@ -360,12 +315,14 @@ def load_pair_folder(folder, image_shape=(32, 32, 3), target_channels=None,
 
     Both halves are resized to ``image_shape``; ``target_channels`` (default: the same as
     the source's) sets the channels of the other side. ``direction="BtoA"`` swaps the
-    sides. Files whose halves differ in size (an odd width), whose channels are not the
-    ones asked for (grey where colour is expected, or the reverse) or that cannot be read
-    are skipped with a warning that names them; if none is usable a ValueError says why.
+    sides. Files are read as ``load_image_folder`` reads them (16-bit scaled from 0..65535).
+    Files whose halves differ in size (an odd width), whose channels are not the ones
+    asked for (grey where colour is expected, or the reverse), that cannot be read or are
+    too large (``ganlib.data.files.MAX_IMAGE_PIXELS``) are skipped with a warning that
+    names them; if none is usable a ValueError says why.
     """
     folder = Path(folder)
-    height, width, channels = _check_shape(image_shape)
+    height, width, channels = _checks.image_shape(image_shape)
     target_channels = channels if target_channels is None else target_channels
     if target_channels not in (1, 3):
         raise ValueError(f"target_channels must be 1 or 3, got {target_channels!r}.")
@@ -376,7 +333,7 @@ def load_pair_folder(folder, image_shape=(32, 32, 3), target_channels=None,
     sources, targets, skipped = [], [], []
     files = _listed_images(folder, "Pair")
     for path in files:
-        array, problem = _read_rgb_or_grey(path)
+        array, problem = _read_image(path)
         if array is not None and array.shape[1] % 2:
             problem = (f"its halves differ in size (width {array.shape[1]} is odd; a pair "
                        "file is A and B of equal size side by side)")
@@ -403,7 +360,7 @@ def _load_domain(folder: Path, role, image_shape):
     height, width, channels = image_shape
     images, skipped = [], []
     for path in _listed_images(folder, role):
-        array, problem = _read_rgb_or_grey(path)
+        array, problem = _read_image(path)
         if problem is None:
             problem = _channel_problem(array.shape[-1], channels)
         if problem is None:
@@ -417,13 +374,14 @@ def _load_domain(folder: Path, role, image_shape):
 def load_unpaired_folders(root, image_shape=(32, 32, 3), name=None) -> UnpairedDomains:
     """Load two domains from ``root/trainA/`` and ``root/trainB/`` (the CycleGAN layout).
 
-    Images are resized to ``image_shape``. An empty or missing folder is a ValueError or
-    FileNotFoundError naming it; files with the wrong channels (grey where colour is
-    expected, or the reverse) or that cannot be read are skipped with a warning naming
-    them, and a ValueError is raised if a domain keeps no image.
+    Images are read as ``load_image_folder`` reads them and resized to ``image_shape``. An
+    empty or missing folder is a ValueError or FileNotFoundError naming it; files with the
+    wrong channels (grey where colour is expected, or the reverse), that cannot be read or
+    are too large are skipped with a warning naming them, and a ValueError is raised if a
+    domain keeps no image.
     """
     root = Path(root)
-    shape = _check_shape(image_shape)
+    shape = _checks.image_shape(image_shape)
     domain_a = _load_domain(root / "trainA", "trainA", shape)
     domain_b = _load_domain(root / "trainB", "trainB", shape)
     return UnpairedDomains(domain_a, domain_b, name or root.name, f"folders in {root}")

@@ -3,7 +3,8 @@
 No download: ``feature_classifier(dataset)`` loads the classifier cached in
 ``data/classifiers/<dataset>.keras`` or trains it on the dataset's train split (seeded, a
 few minutes on a CPU, with a progress line and an estimate of the time left) and caches
-it. Its penultimate layer ("features", 128 values) plays the part of Inception-v3's pool
+it (through a temporary file and a rename; a corrupt cache is moved aside and retrained).
+Its penultimate layer ("features", 128 values) plays the part of Inception-v3's pool
 layer in FID, its softmax the part of Inception's class probabilities in the Inception
 Score. Figures in this feature space are NOT Inception figures (see ``ganlib.evaluation.metrics``).
 """
@@ -12,13 +13,14 @@ from __future__ import annotations
 
 import math
 import time
+import warnings
 import weakref
 from pathlib import Path
 
 import keras
 import numpy as np
 
-from ganlib import _checks, data, viz
+from ganlib import _checks, _files, data, viz
 
 __all__ = [
     "FEATURES_LAYER",
@@ -104,8 +106,9 @@ def build_feature_classifier(image_shape, num_classes: int = 10, seed: int = 0):
     """
     from keras import layers
 
+    image_shape = _checks.image_shape(image_shape)
     keras.utils.set_random_seed(seed)
-    inputs = keras.Input(tuple(image_shape), name="image")
+    inputs = keras.Input(image_shape, name="image")
     x = layers.Conv2D(32, 3, padding="same", activation="relu")(inputs)
     x = layers.MaxPooling2D()(x)
     x = layers.Conv2D(64, 3, padding="same", activation="relu")(x)
@@ -206,6 +209,8 @@ def feature_classifier(dataset_name: str, data_dir=None, *, epochs: int = 5, see
     """The feature classifier of a dataset: from memory, from its cache, or trained and cached.
 
     The cache is ``<data_dir>/classifiers/<dataset_name>.keras``; delete it to train again.
+    A cache that cannot be loaded (cut short by a crash) is moved aside to
+    ``<dataset_name>.keras.corrupt`` with a warning naming it, and a new classifier is trained.
     Training uses the dataset's train split (no fallback to another dataset: a classifier
     cached under a name must really belong to that dataset), shows a progress line with the
     time left, and prints the test accuracy. A classifier loaded once is kept in memory
@@ -224,10 +229,17 @@ def feature_classifier(dataset_name: str, data_dir=None, *, epochs: int = 5, see
         stamp = path.stat().st_mtime_ns
         if path in _LOADED and _LOADED[path][0] == stamp:
             return _LOADED[path][1]
-        classifier = keras.models.load_model(path)
-        _LOADED[path] = (stamp, classifier)
-        print(f"Feature classifier for {dataset_name}: loaded from {path}", flush=True)
-        return classifier
+        try:
+            classifier = keras.models.load_model(path)
+        except Exception as exc:  # Keras says "File not found" or BadZipFile, by where it was cut
+            moved = _files.move_aside(path)
+            warnings.warn(f"The feature classifier cache {path} is corrupt ({type(exc).__name__}"
+                          f": {str(exc)[:160]}); moved it to {moved} and training a new one.",
+                          stacklevel=2)
+        else:
+            _LOADED[path] = (stamp, classifier)
+            print(f"Feature classifier for {dataset_name}: loaded from {path}", flush=True)
+            return classifier
     train = data.load_dataset(dataset_name, split="train", data_dir=data_dir,
                               allow_download=allow_download, fallback=False)
     print(f"Feature classifier for {dataset_name}: no cache at {path}; training on "
@@ -241,8 +253,8 @@ def feature_classifier(dataset_name: str, data_dir=None, *, epochs: int = 5, see
                              allow_download=allow_download, fallback=False, verbose=False)
     predicted = classifier_probabilities(classifier, test.images).argmax(axis=1)
     accuracy = float(np.mean(predicted == test.labels))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    classifier.save(path)
+    with _files.replacing(path) as temporary:
+        classifier.save(temporary)
     _LOADED[path] = (path.stat().st_mtime_ns, classifier)
     print(f"Feature classifier for {dataset_name}: trained (test accuracy {accuracy:.3f}) "
           f"and cached in {path}", flush=True)

@@ -22,9 +22,10 @@ def upsampling_plan(image_shape):
     The start size is the largest one of at most 7 pixels: 28 -> (7, 2), 32 -> (4, 3),
     64 -> (4, 4).
     """
-    if len(image_shape) != 3 or image_shape[0] != image_shape[1] or image_shape[2] not in (1, 3):
-        raise ValueError(f"image_shape must be (size, size, 1 or 3), got {tuple(image_shape)}.")
-    size, doublings = int(image_shape[0]), 0
+    image_shape = _checks.image_shape(image_shape)
+    if image_shape[0] != image_shape[1]:
+        _checks.refuse("image_shape", image_shape, "square: (size, size, 1 or 3)")
+    size, doublings = image_shape[0], 0
     while size > 7 and size % 2 == 0:
         size, doublings = size // 2, doublings + 1
     if size > 7 or doublings < 2:

@@ -24,14 +24,13 @@ NORMS = ("instance", "batch", "none")
 
 
 def _check_image_shape(image_shape, depth, name="image_shape"):
-    if len(image_shape) != 3 or image_shape[-1] not in (1, 3) or min(image_shape) <= 0:
-        raise ValueError(f"{name} must be (height, width, 1 or 3), got {image_shape}.")
+    image_shape = _checks.image_shape(image_shape, name)
     step = 2 ** depth
     if image_shape[0] % step or image_shape[1] % step:
         raise ValueError(f"{name} {tuple(image_shape)}: height and width must be multiples of "
                          f"2**depth = {step} (depth={depth}); use depth 2 for 28x28, up to 5 "
                          "for 32x32.")
-    return tuple(int(v) for v in image_shape)
+    return image_shape
 
 
 def _normalisation(norm, name):

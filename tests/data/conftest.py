@@ -9,11 +9,8 @@ import pytest
 from PIL import Image
 
 
-def _write_idx(path, array):
-    """Write ``array`` (uint8) as an idx file: magic 0x0000_08_<ndim>, big-endian dims, bytes."""
-    array = np.asarray(array, np.uint8)
-    raw = bytes([0, 0, 8, array.ndim]) + struct.pack(">" + "I" * array.ndim, *array.shape)
-    raw += array.tobytes()
+def _write_raw(path, raw):
+    """Write the bytes ``raw`` to ``path``, gzipped when its name ends in .gz."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.suffix == ".gz":
@@ -22,6 +19,13 @@ def _write_idx(path, array):
     else:
         path.write_bytes(raw)
     return path
+
+
+def _write_idx(path, array):
+    """Write ``array`` (uint8) as an idx file: magic 0x0000_08_<ndim>, big-endian dims, bytes."""
+    array = np.asarray(array, np.uint8)
+    raw = bytes([0, 0, 8, array.ndim]) + struct.pack(">" + "I" * array.ndim, *array.shape)
+    return _write_raw(path, raw + array.tobytes())
 
 
 def _write_png(path, array):
@@ -43,6 +47,13 @@ def _fake_mnist_split(folder, prefix, n, suffix=".gz", seed=0):
 def write_idx():
     """``write_idx(path, array)``: an idx file (``.gz`` compressed when the name ends so)."""
     return _write_idx
+
+
+@pytest.fixture
+def write_raw():
+    """``write_raw(path, raw)``: a file of the bytes ``raw`` (``.gz`` compressed when the name
+    ends so), e.g. a hand-made idx header."""
+    return _write_raw
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """Tests of ganlib.data.datasets: named datasets offline, fallback, cache, user files."""
 
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -53,12 +54,98 @@ def test_load_dataset_reads_the_npz_cache(tmp_path):
     np.testing.assert_array_equal(loaded.labels, [1, 2, 3])
 
 
-def test_load_dataset_warns_about_an_unreadable_cache_and_falls_back(tmp_path, capsys):
+def _write_cache(path, n_images=3, n_labels=3):
+    images = np.full((n_images, 28, 28), 255, np.uint8)
+    np.savez_compressed(path, x_train=images, y_train=np.arange(n_labels),
+                        x_test=images[:1], y_test=np.array([4]))
+    return path
+
+
+def _fake_download(name):
+    images = np.zeros((4, 28, 28), np.uint8)
+    return {"x_train": images, "y_train": np.arange(4), "x_test": images[:2],
+            "y_test": np.arange(2)}
+
+
+def test_load_dataset_moves_an_unreadable_cache_aside_and_falls_back(tmp_path, capsys):
     (tmp_path / "mnist.npz").write_bytes(b"not an npz file")
-    with pytest.warns(UserWarning, match="unreadable cache"):
+    with pytest.warns(UserWarning, match="dataset cache .*mnist.npz is corrupt"):
         loaded = data.load_dataset("mnist", data_dir=tmp_path, allow_download=False, limit=3)
     assert loaded.fell_back
     assert "NOTICE" in capsys.readouterr().out
+    assert (tmp_path / "mnist.npz.corrupt").read_bytes() == b"not an npz file"
+
+
+def test_a_truncated_npz_cache_is_moved_aside_and_the_fallback_names_it(tmp_path, capsys):
+    # A cache cut short by a crash raised zipfile.BadZipFile (notebooks 00 and 04 crashed).
+    cache = _write_cache(tmp_path / "mnist.npz")
+    truncated = cache.read_bytes()[:200]
+    cache.write_bytes(truncated)
+    with pytest.warns(UserWarning, match=f"The dataset cache {re.escape(str(cache))} is corrupt "
+                                         r"\(BadZipFile.*moved it to .*mnist\.npz\.corrupt"):
+        loaded = data.load_dataset("mnist", data_dir=tmp_path, allow_download=False, limit=3)
+    assert loaded.fell_back and loaded.name == "digits"
+    out = capsys.readouterr().out
+    assert f"NOTICE: mnist is not available (the cache {cache} was corrupt (moved to " \
+           "mnist.npz.corrupt), and downloads are switched off (allow_download=False))" in \
+           " ".join(line.strip("! ") for line in out.splitlines())
+    assert not cache.exists()
+    assert (tmp_path / "mnist.npz.corrupt").read_bytes() == truncated  # kept, not deleted
+
+
+def test_a_truncated_npz_cache_is_downloaded_again_when_allowed(tmp_path, monkeypatch):
+    from ganlib.data import datasets
+
+    monkeypatch.setattr(datasets, "_keras_download", _fake_download)
+    cache = _write_cache(tmp_path / "mnist.npz")
+    cache.write_bytes(cache.read_bytes()[:-30])
+    with pytest.warns(UserWarning, match="is corrupt"):
+        loaded = data.load_dataset("mnist", data_dir=tmp_path, verbose=False)
+    assert not loaded.fell_back and loaded.images.shape == (4, 28, 28, 1)
+    assert loaded.source == f"keras.datasets download (now cached in {cache})"
+    again = data.load_dataset("mnist", split="test", data_dir=tmp_path, verbose=False)
+    assert again.source == f"cache {cache}" and len(again.images) == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mnist.npz", "mnist.npz.corrupt"]
+
+
+def test_an_npz_cache_with_5_images_and_3_labels_is_refused_with_both_counts(tmp_path):
+    cache = _write_cache(tmp_path / "mnist.npz", n_images=5, n_labels=3)
+    expected = re.escape(f"{cache} (x_train) holds 5 images but its y_train holds 3 labels")
+    with pytest.warns(UserWarning, match=expected):
+        loaded = data.load_dataset("mnist", data_dir=tmp_path, allow_download=False,
+                                   verbose=False)
+    assert loaded.fell_back
+    assert (tmp_path / "mnist.npz.corrupt").exists() and not cache.exists()
+
+
+def test_a_kill_during_the_cache_write_leaves_no_cache_and_no_temporary_file(tmp_path,
+                                                                              monkeypatch):
+    from ganlib.data import datasets
+
+    monkeypatch.setattr(datasets, "_keras_download", _fake_download)
+
+    def killed_midway(file, **arrays):
+        with open(file, "wb") as handle:
+            handle.write(b"PK\x03\x04 half a zip")
+        raise KeyboardInterrupt
+
+    save = np.savez_compressed
+    monkeypatch.setattr(np, "savez_compressed", killed_midway)
+    with pytest.raises(KeyboardInterrupt):
+        data.load_dataset("mnist", data_dir=tmp_path, verbose=False)
+    assert list(tmp_path.iterdir()) == []  # neither a cut-short cache nor a temporary file
+    monkeypatch.setattr(np, "savez_compressed", save)
+    assert not data.load_dataset("mnist", data_dir=tmp_path, verbose=False).fell_back
+
+
+def test_idx_files_of_100_images_and_50_labels_are_refused_naming_both(tmp_path, write_idx):
+    folder = tmp_path / "mnist"
+    images = write_idx(folder / "train-images-idx3-ubyte.gz", np.zeros((100, 28, 28)))
+    labels = write_idx(folder / "train-labels-idx1-ubyte.gz", np.zeros(50))
+    with pytest.raises(ValueError, match=f"{re.escape(str(images))} holds 100 images but "
+                                         f"{re.escape(str(labels))} holds 50 "
+                                         "labels; they must come from the same split"):
+        data.load_dataset("mnist", data_dir=tmp_path, allow_download=False)
 
 
 def test_load_dataset_unknown_name_lists_the_choices(tmp_path):

@@ -4,8 +4,10 @@
 
 import numpy as np
 import pytest
+from PIL import Image
 
-from ganlib import data
+from ganlib import _checks, data
+from ganlib.data import pairs
 
 
 # --------------------------------------------------------------------------- scaling
@@ -114,8 +116,69 @@ def test_resize_images_changes_the_size_and_keeps_constants():
 
 
 def test_resize_images_refuses_two_channels():
-    with pytest.raises(ValueError, match="1 or 3 channels"):
+    with pytest.raises(ValueError, match="channels 1 or 3, got \\(8, 8, 2\\)"):
         data.resize_images(np.zeros((1, 8, 8, 1), np.float32), (8, 8, 2))
+
+
+# --------------------------------------------------------------------------- image_shape
+_SHAPE_RULE = ("image_shape must be (height, width, channels) of whole numbers, height and "
+               "width 1 to 1024, channels {}, got {}.")
+
+#: Each kind of bad image_shape and how the message shows it.
+BAD_IMAGE_SHAPES = [
+    ((28.5, 28, 1), "(28.5, 28, 1)"),          # not whole: a raw TypeError before
+    (("28", 28, 1), "('28', 28, 1)"),           # a string: a raw TypeError before
+    ((40000, 40000, 1), "(40000, 40000, 1)"),  # 36 GiB for the digits before
+    ((0, 28, 1), "(0, 28, 1)"),
+    ((28, 28), "(28, 28)"),
+    ((28, 28, 2), "(28, 28, 2)"),
+    ((True, 28, 1), "(True, 28, 1)"),
+    (28, "28"),
+    ("28x28", "'28x28' (str)"),
+]
+
+
+def test_image_shape_check_returns_ints():
+    assert _checks.image_shape([np.int64(32), 32, 3]) == (32, 32, 3)
+    assert _checks.image_shape(np.array([28, 28, 1])) == (28, 28, 1)
+    assert _checks.MAX_IMAGE_SIDE == 1024
+    assert _checks.image_shape((1024, 1, 1)) == (1024, 1, 1)
+
+
+def _image_folder(folder):
+    folder.mkdir(parents=True, exist_ok=True)
+    Image.fromarray(np.zeros((8, 16, 3), np.uint8)).save(folder / "x.png")
+    return folder
+
+
+#: Every function of ganlib.data that accepts an image_shape, called with ``shape``.
+SHAPE_TAKERS = {
+    "load_dataset": lambda shape, folder: data.load_dataset("digits", image_shape=shape,
+                                                            verbose=False),
+    "load_image_folder": lambda shape, folder: data.load_image_folder(_image_folder(folder),
+                                                                      image_shape=shape),
+    "resize_images": lambda shape, folder: data.resize_images(np.zeros((1, 8, 8, 1),
+                                                                       np.float32), shape),
+    "load_pair_folder": lambda shape, folder: pairs.load_pair_folder(_image_folder(folder),
+                                                                     image_shape=shape),
+    "load_unpaired_folders": lambda shape, folder: pairs.load_unpaired_folders(
+        _image_folder(folder / "trainA").parent, image_shape=shape),
+}
+
+
+@pytest.mark.parametrize("taker", SHAPE_TAKERS)
+@pytest.mark.parametrize("shape, shown", BAD_IMAGE_SHAPES)
+def test_a_bad_image_shape_is_refused_by_every_data_function(tmp_path, taker, shape, shown):
+    with pytest.raises(ValueError) as excinfo:
+        SHAPE_TAKERS[taker](shape, tmp_path / "images")
+    assert str(excinfo.value) == _SHAPE_RULE.format("1 or 3", shown)
+
+
+@pytest.mark.parametrize("shape, shown", BAD_IMAGE_SHAPES + [((32, 32, 1), "(32, 32, 1)")])
+def test_a_bad_image_shape_is_refused_by_colour_images(shape, shown):
+    with pytest.raises(ValueError) as excinfo:
+        pairs.colour_images("textured_digits", image_shape=shape)
+    assert str(excinfo.value) == _SHAPE_RULE.format("3", shown)
 
 
 def test_check_labels_returns_int64_and_names_each_problem():

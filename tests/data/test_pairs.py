@@ -181,3 +181,36 @@ def test_unpaired_folders_load_both_domains_and_skip_wrong_channels(tmp_path):
         domains = pairs.load_unpaired_folders(tmp_path, image_shape=(8, 8, 3))
     assert domains.domain_a.shape == (1, 8, 8, 3) and domains.domain_b.shape == (1, 8, 8, 3)
     assert any("grey.png: is grey where colour is expected" in str(w.message) for w in caught)
+
+
+def test_a_16_bit_grey_pair_file_is_scaled_from_0_to_65535(tmp_path):
+    # A 16-bit grey file loaded as pure white before (PIL clips I;16 to 255 in convert("L")).
+    values = np.zeros((8, 16), np.uint16)
+    values[:, 8:] = 65535
+    values[0, 0] = 32768
+    Image.fromarray(values).save(tmp_path / "deep.png")
+    loaded = pairs.load_pair_folder(tmp_path, image_shape=(8, 8, 1))
+    assert data.to_uint8(loaded.sources[0, 0, 0, 0]) == 128  # 32768 / 65535 * 255 = 127.5
+    assert data.to_uint8(loaded.sources[0, 1, 1, 0]) == 0
+    np.testing.assert_array_equal(data.to_uint8(loaded.targets), 255)
+
+
+def test_16_bit_grey_unpaired_files_are_scaled_from_0_to_65535(tmp_path):
+    for name, value in (("trainA", 0), ("trainB", 16384)):
+        (tmp_path / name).mkdir()
+        Image.fromarray(np.full((8, 8), value, np.uint16)).save(tmp_path / name / "x.png")
+    domains = pairs.load_unpaired_folders(tmp_path, image_shape=(8, 8, 1))
+    np.testing.assert_array_equal(data.to_uint8(domains.domain_a), 0)
+    np.testing.assert_array_equal(data.to_uint8(domains.domain_b), 64)  # 16384/65535*255
+
+
+def test_a_pair_file_above_the_size_limit_is_skipped_with_a_warning_naming_it(tmp_path,
+                                                                               monkeypatch):
+    from ganlib.data import files
+
+    monkeypatch.setattr(files, "MAX_IMAGE_PIXELS", 100)
+    _save(tmp_path / "small.png", _pair_file(height=4, width=8))
+    _save(tmp_path / "large.png", _pair_file(height=8, width=16))
+    with pytest.warns(UserWarning, match=r"large\.png: too large: 16 x 8 pixels"):
+        loaded = pairs.load_pair_folder(tmp_path, image_shape=(4, 4, 3))
+    assert len(loaded) == 1

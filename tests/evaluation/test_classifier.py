@@ -1,11 +1,15 @@
 """Tests of ganlib.evaluation.classifier: the feature classifier, its outputs, cache, progress."""
 
+import re
+
+import keras
 import numpy as np
 import pytest
 
 from ganlib import data
 from ganlib.evaluation import scores
 from ganlib.evaluation.classifier import (
+    build_feature_classifier,
     classifier_features,
     classifier_outputs,
     classifier_probabilities,
@@ -90,6 +94,18 @@ def test_classifier_functions_reject_a_model_without_features_layer():
         classifier_features("classifier.keras", np.zeros((2, 28, 28, 1), np.float32))
 
 
+@pytest.mark.parametrize("image_shape, shown", [
+    ((28.5, 28, 1), "(28.5, 28, 1)"), (("28", 28, 1), "('28', 28, 1)"),
+    ((40000, 40000, 1), "(40000, 40000, 1)"),
+])
+def test_build_feature_classifier_refuses_a_bad_image_shape(image_shape, shown):
+    with pytest.raises(ValueError) as excinfo:
+        build_feature_classifier(image_shape)
+    assert str(excinfo.value) == ("image_shape must be (height, width, channels) of whole "
+                                  "numbers, height and width 1 to 1024, channels 1 or 3, got "
+                                  f"{shown}.")
+
+
 def test_train_feature_classifier_rejects_bad_labels(digits):
     with pytest.raises(ValueError, match="labels"):
         train_feature_classifier(digits.images[:10], digits.labels[:9], epochs=1)
@@ -144,3 +160,45 @@ def test_feature_classifier_does_not_fall_back_to_another_dataset(tmp_path):
     with pytest.raises(data.DatasetUnavailableError):
         feature_classifier("fashion_mnist", data_dir=tmp_path, allow_download=False)
     assert not (tmp_path / "classifiers" / "fashion_mnist.keras").exists()
+
+
+@pytest.fixture
+def untrained(monkeypatch):
+    """feature_classifier "trains" in no time: an untrained network stands in."""
+    def build(images, labels, num_classes=10, **_):
+        return build_feature_classifier(np.asarray(images).shape[1:], num_classes)
+
+    monkeypatch.setattr("ganlib.evaluation.classifier.train_feature_classifier", build)
+    monkeypatch.setattr("ganlib.evaluation.classifier._LOADED", {})
+
+
+def test_a_truncated_classifier_cache_is_moved_aside_and_retrained(tmp_path, capsys,
+                                                                   untrained):
+    # Keras reported "File not found" for the existing, cut-short file, and nothing retrained.
+    path = tmp_path / "classifiers" / "digits.keras"
+    path.parent.mkdir()
+    build_feature_classifier((28, 28, 1)).save(path)
+    truncated = path.read_bytes()[:5000]
+    path.write_bytes(truncated)
+    with pytest.warns(UserWarning, match=f"The feature classifier cache {re.escape(str(path))} "
+                                         r"is corrupt \(ValueError.*moved it to "
+                                         r".*digits\.keras\.corrupt and training a new one"):
+        classifier = feature_classifier("digits", data_dir=tmp_path)
+    assert "trained (test accuracy" in capsys.readouterr().out
+    assert (tmp_path / "classifiers" / "digits.keras.corrupt").read_bytes() == truncated
+    assert keras.models.load_model(path).input_shape == classifier.input_shape == (None, 28,
+                                                                                   28, 1)
+
+
+def test_a_kill_during_the_classifier_cache_write_leaves_no_cache_and_no_temporary_file(
+        tmp_path, monkeypatch, untrained):
+    def killed_midway(model, filepath, *args, **kwargs):
+        with open(filepath, "wb") as handle:
+            handle.write(b"PK\x03\x04 half a zip")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(keras.Model, "save", killed_midway)
+    with pytest.raises(KeyboardInterrupt):
+        feature_classifier("digits", data_dir=tmp_path)
+    assert list((tmp_path / "classifiers").iterdir()) == []
+

@@ -98,6 +98,28 @@ def test_bad_image_shape_raises(image_shape):
         nets.dcgan_discriminator(image_shape, width=8)
 
 
+@pytest.mark.parametrize("image_shape, shown", [
+    ((28.5, 28.5, 1), "(28.5, 28.5, 1)"),    # a raw TypeError before
+    (("28", 28, 1), "('28', 28, 1)"),         # a raw TypeError before
+    ((4096, 4096, 1), "(4096, 4096, 1)"),    # a 4096-pixel DCGAN was built before
+    (28, "28"),
+])
+def test_bad_image_shape_is_refused_in_the_one_message_style(image_shape, shown):
+    expected = ("image_shape must be (height, width, channels) of whole numbers, height and "
+                f"width 1 to 1024, channels 1 or 3, got {shown}.")
+    for build in (nets.upsampling_plan, lambda shape: nets.dcgan_generator(8, shape),
+                  nets.dcgan_discriminator):
+        with pytest.raises(ValueError) as excinfo:
+            build(image_shape)
+        assert str(excinfo.value) == expected
+
+
+def test_a_rectangular_image_shape_is_refused_as_not_square():
+    with pytest.raises(ValueError, match=r"image_shape must be square: \(size, size, 1 or 3\), "
+                                         r"got \(28, 32, 1\)\."):
+        nets.upsampling_plan((28, 32, 1))
+
+
 @pytest.mark.parametrize("latent_dim", [0, -3, 2.5, True, "64", None])
 def test_bad_latent_dim_raises(latent_dim):
     with pytest.raises(ValueError, match=f"latent_dim must be a whole number >= 1, got "

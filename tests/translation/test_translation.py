@@ -30,6 +30,22 @@ def test_unet_refuses_sizes_its_depth_cannot_halve():
         nets.unet_generator((8, 8, 1), norm="layer")
 
 
+@pytest.mark.parametrize("image_shape, shown", [
+    ((8.0, 8, 1), "(8.0, 8, 1)"), (("8", 8, 1), "('8', 8, 1)"),
+    ((2048, 2048, 3), "(2048, 2048, 3)"), ((8, 8, 2), "(8, 8, 2)"),
+])
+def test_translation_networks_refuse_a_bad_image_shape_by_name(image_shape, shown):
+    rule = ("must be (height, width, channels) of whole numbers, height and width 1 to 1024, "
+            f"channels 1 or 3, got {shown}.")
+    for build in (nets.unet_generator, nets.patchgan_discriminator):
+        with pytest.raises(ValueError) as excinfo:
+            build(image_shape)
+        assert str(excinfo.value) == f"image_shape {rule}"
+    with pytest.raises(ValueError) as excinfo:
+        nets.patchgan_discriminator((8, 8, 3), condition_shape=image_shape)
+    assert str(excinfo.value) == f"condition_shape {rule}"
+
+
 def test_patchgan_gives_one_logit_per_patch_and_reads_the_condition():
     plain = nets.patchgan_discriminator((16, 16, 3), width=4, depth=2)
     assert plain.output_shape == (None, 4, 4, 1)
