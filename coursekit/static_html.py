@@ -140,8 +140,8 @@ def render_widget(model_id: str, widget_state: dict, removed: Counter | None = N
         image_format = _IMAGE_FORMATS.get(str(state.get("format") or "png").lower())
         if image_format is None:
             removed["image widget in another format than PNG, GIF or JPEG"] += 1
-            return (f'<span class="site-unknown">(image in format '
-                    f'"{html.escape(str(state.get("format")))}", not shown here)</span>')
+            return ('<span class="site-unknown">(an image in another format than PNG, GIF '
+                    'or JPEG, not shown here)</span>')
         uri = image_data_uri(f"image/{image_format}", base64.b64encode(data).decode("ascii"))
         return f'<img class="site-image" src="{_attr(uri)}" alt="panel image"{layout_attr}>'
     if name in ("HTMLModel", "HTMLMathModel"):
@@ -260,9 +260,10 @@ def static_outputs(notebook, screenshots=(), removed: Counter | None = None):
         for output in cell.get("outputs", []):
             if "data" not in output:
                 continue
-            bundle = output["data"] = _shown_bundle(output["data"], removed)
+            bundle = _shown_bundle(output["data"], removed)
             if "text/html" in bundle:
                 bundle["text/html"] = clean_html(bundle["text/html"], removed)
+            output["data"] = bundle
             if "image/gif" in bundle and WIDGET_VIEW not in bundle:
                 output["data"] = {"text/html": _output_html(output, state, removed, 0)}
                 continue
