@@ -11,7 +11,7 @@ import papermill
 import pytest
 from bs4 import BeautifulSoup
 from nbconvert import HTMLExporter
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output, new_raw_cell
 from PIL import Image
 
 from coursekit import site, static_html
@@ -273,6 +273,18 @@ def test_png_output_width_cannot_add_an_attribute(tmp_path):
     images = BeautifulSoup(page, "html.parser").find_all("img")
     assert [(img["src"], img["width"]) for img in images] == [(PNG_URI, "1")]
     assert removed == {"onerror=": 1}
+
+
+def test_raw_html_cell_with_a_script_is_shown_as_text(tmp_path):
+    raw = new_raw_cell('<b>raw</b><script>alert(1)</script><img src=x onerror="alert(2)">',
+                       metadata={"raw_mimetype": "text/html"})
+    page, removed = _render(tmp_path, raw)
+    soup = BeautifulSoup(page, "html.parser")
+    assert [(tag.get("src"), tag.get("type")) for tag in soup.find_all("script")] \
+        == PAGE_SCRIPTS
+    assert soup.find("b", string="raw") and not soup.find_all("img")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page  # nbconvert escapes the rest
+    assert removed == {}
 
 
 def test_title_with_a_script_is_shown_as_text(tmp_path):
