@@ -58,7 +58,8 @@ _INPUT_TYPES = {"text", "checkbox", "radio", "range", "number"}
 _LINK_SCHEMES = {"http", "https", "mailto"}
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):")
 _CONTROL_AND_SPACE = re.compile(r"[\x00-\x20\x7f]+")
-_IMAGE_URI = re.compile(r"^data:image/(png|gif|jpeg);base64,[A-Za-z0-9+/=\s]*$")
+_IMAGE_URI = re.compile(rf"^data:image/({'|'.join(IMAGE_TYPES)});base64,[A-Za-z0-9+/=\s]*$")
+_NAME_SHOWN = re.compile(r"[^a-z0-9:_-]")
 _CSS_PROPERTY = re.compile(r"^-?[a-z][a-z-]*$")
 _CSS_VALUE = re.compile(r"^[\w\s#.,%+\-*/!()]*$")
 _CSS_FUNCTION = re.compile(r"([\w-]*)\s*\(")
@@ -111,6 +112,11 @@ def _kept_declarations(style: str) -> list[str]:
     return kept
 
 
+def _shown(name: str) -> str:
+    """A tag or attribute name from a notebook as a notice may print it (no control codes)."""
+    return _NAME_SHOWN.sub("?", name)[:40]
+
+
 class _Cleaner(HTMLParser):
     """Re-writes HTML from the parser's tokens: allowed elements and attributes only."""
 
@@ -131,7 +137,7 @@ class _Cleaner(HTMLParser):
             self.skipping.append(tag)
             return
         if tag not in _ALLOWED:
-            self.removed[f"<{tag}>"] += 1
+            self.removed[f"<{_shown(tag)}>"] += 1
             return
         kept = self._attributes(tag, attrs)
         if tag == "img" and "src" not in dict(kept):  # nothing to show: no broken image
@@ -160,7 +166,7 @@ class _Cleaner(HTMLParser):
                 continue
             seen.add(name)
             if name not in _GLOBAL_ATTRIBUTES and name not in _ALLOWED[tag]:
-                self.removed[f"{name}="] += 1
+                self.removed[f"{_shown(name)}="] += 1
                 continue
             problem = self._attribute_problem(tag, name, value)
             if problem:
@@ -183,7 +189,7 @@ class _Cleaner(HTMLParser):
         if name == "style" and len(_kept_declarations(value)) < len(_declarations(value)):
             return "style= that loads or runs something"
         if tag == "input" and name == "type" and value.lower() not in _INPUT_TYPES:
-            return f'<input type="{value}">'
+            return "<input> of another type than text, checkbox, radio, range or number"
         return ""
 
     def handle_endtag(self, tag):

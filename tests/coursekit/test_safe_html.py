@@ -95,7 +95,13 @@ def test_form_elements_of_drawn_widgets_are_kept_but_not_a_form_or_image_input()
             'disabled></label><select disabled><option selected>sgd</option></select>')
     assert _clean(kept) == (kept, {})
     assert _clean('<form action="https://e.example"><input type="image" src="x"></form>') \
-        == ("<input>", {"<form>": 1, '<input type="image">': 1, "src=": 1})
+        == ("<input>", {"<form>": 1, "src=": 1,
+                        "<input> of another type than text, checkbox, radio, range or number": 1})
+
+
+def test_names_with_control_codes_are_counted_without_them():
+    assert _clean('<x\x1b[2J y\x1b[31m="1">t</x\x1b[2J>') == (
+        "t", {"<x??2j>": 1})
 
 
 def test_safe_link_and_image_data_uri_answer_for_single_values():
