@@ -20,7 +20,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from coursekit.safe_html import clean_html, image_data_uri
+from coursekit.safe_html import IMAGE_TYPES, clean_html, image_data_uri
 
 __all__ = ["SHOWN_OUTPUTS", "WIDGET_NOTE", "WIDGET_STATE", "WIDGET_VIEW", "render_widget",
            "static_outputs"]
@@ -37,7 +37,7 @@ _BUTTON_COLOURS = {"primary": "#2196f3", "success": "#4caf50", "info": "#00bcd4"
 #: The output types a page shows (the widget view and GIFs are drawn as HTML first).
 SHOWN_OUTPUTS = ("text/plain", "text/html", "text/markdown", "text/latex", "image/png",
                  "image/jpeg", "image/gif", WIDGET_VIEW)
-_IMAGE_FORMATS = {"png": "png", "gif": "gif", "jpeg": "jpeg", "jpg": "jpeg"}
+_IMAGE_FORMATS = {**{kind: kind for kind in IMAGE_TYPES}, "jpg": "jpeg"}
 _CSS_LENGTH = re.compile(r"^((\d+(\.\d*)?|\.\d+)(px|%|em|rem|ex|ch|vw|vh|vmin|vmax|pt|cm|mm|in)?"
                          r"|auto|initial|inherit|none|min-content|max-content|fit-content)$")
 
