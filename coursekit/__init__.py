@@ -7,6 +7,7 @@ coursekit may import ganlib, never the other way round.
 - ``coursekit.stated_time``: each notebook's stated "Time on a laptop CPU", and its check.
 - ``coursekit.runner``: the headless run of the whole course and its summary
   (``python -m coursekit run [--quick]``, ``python -m coursekit map``).
+- ``coursekit.safe_html``: HTML from a notebook made safe to publish (an allow-list).
 - ``coursekit.static_html``: widgets in their last state and other outputs as static HTML.
 - ``coursekit.site``: the readable site, one page per executed notebook and an index.
 - ``coursekit.sweep``: a notebook run over a grid of parameters, one table and one plot

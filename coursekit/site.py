@@ -6,16 +6,24 @@ widget panels drawn in their last state by ``coursekit.static_html``), and write
 ``index.html`` with the course map. The pages need no server and no installation: open
 ``outputs/site/index.html`` in a browser. Formulas are typeset by MathJax, loaded from a CDN
 when the reader is online; offline they show as their TeX source.
+
+A page runs no code from its notebook: every cell (markdown, code, outputs) goes through
+``coursekit.safe_html.clean_html`` as it is written into the page, after
+``coursekit.static_html.static_outputs`` has removed the JavaScript outputs; the page's
+only scripts are nbconvert's MathJax loader and its configuration. What a page left out is
+printed, and listed in its ``SitePage.removed``.
 """
 
 from __future__ import annotations
 
 import datetime
 import html
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from coursekit.course_map import COURSE_MAP
+from coursekit.safe_html import clean_html
 from coursekit.static_html import static_outputs
 
 __all__ = ["SitePage", "SiteResult", "page_filename", "render_site"]
@@ -46,8 +54,13 @@ _SITE_CSS = """
 .site-screenshot figcaption { font-size: 12px; color: #555; font-family: system-ui, sans-serif; }
 """
 
+#: nbconvert's lab page, without require.js and mermaid.js, each cell cleaned as written.
 _PAGE_TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
 {%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+{%- block any_cell -%}
+{%- filter clean_cell -%}{{ super() }}{%- endfilter -%}
+{%- endblock any_cell -%}
 {% block extra_css %}<style type="text/css">{{ resources.site_css }}</style>{% endblock %}
 {%- block body_header -%}{{ super() }}{{ resources.site_nav }}{%- endblock body_header -%}
 {% block body_footer %}{{ resources.site_nav }}{{ super() }}{% endblock body_footer %}
@@ -56,11 +69,14 @@ _PAGE_TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
 
 @dataclass
 class SitePage:
-    """One rendered notebook: its file stem, title and the HTML file written."""
+    """One rendered notebook: its file stem, title, the HTML file written, and what of the
+    notebook the page left out because it could run code or load from elsewhere
+    ({"<script>": 1, "onerror=": 2, "application/javascript output": 1, ...})."""
 
     notebook: str
     title: str
     path: Path
+    removed: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -92,14 +108,24 @@ def _nav(links, note="") -> str:
     return f'<nav class="site-nav">{parts}{note_html}</nav>'
 
 
-def _exporter():
+def _exporter(removed: Counter):
+    """nbconvert's HTML exporter with the site's page template; what the cleaning of the
+    cells leaves out is added to ``removed``."""
     import jinja2
     from nbconvert import HTMLExporter
 
     return HTMLExporter(template_name="lab", template_file="course_page.html.j2",
                         extra_loaders=[jinja2.DictLoader({"course_page.html.j2":
                                                           _PAGE_TEMPLATE})],
+                        filters={"clean_cell": lambda text: clean_html(text, removed)},
                         embed_images=True)
+
+
+def _removed_notice(filename: str, removed: Counter) -> str:
+    """One line saying what a page left out of its notebook."""
+    items = ", ".join(f"{what} x{count}" for what, count in sorted(removed.items()))
+    return (f"Site page {filename}: left out what could run code or load from elsewhere "
+            f"(see the README, 'Reading the course without installing anything'): {items}")
 
 
 def _index_html(rows, title, intro) -> str:
@@ -157,7 +183,10 @@ def render_site(executed_dir, site_dir, course_map=None, notes=None, screenshot_
         title: the index page's title.
 
     Returns:
-        A ``SiteResult`` with the index path and one ``SitePage`` per notebook.
+        A ``SiteResult`` with the index path and one ``SitePage`` per notebook. A page
+        whose notebook held something that could run code or load from elsewhere (a
+        script, an event handler, a JavaScript output, ...) is written without it, and one
+        line saying what was left out is printed.
 
     Raises:
         FileNotFoundError: if ``executed_dir`` holds no executed notebook.
@@ -180,7 +209,6 @@ def render_site(executed_dir, site_dir, course_map=None, notes=None, screenshot_
     loaded = {path.stem: nbformat.read(path, as_version=4) for path in notebooks}
     titles = {stem: _notebook_title(nb, stem) for stem, nb in loaded.items()}
     stems = list(loaded)
-    exporter = _exporter()
     result = SiteResult(index=site_dir / "index.html")
     for position, stem in enumerate(stems):
         links = [("Course map", "index.html")]
@@ -191,13 +219,16 @@ def render_site(executed_dir, site_dir, course_map=None, notes=None, screenshot_
             links.append((f"{titles[stems[position + 1]]} →",
                           page_filename(stems[position + 1])))
         shots = sorted(Path(screenshot_dir).glob(f"{stem}*.png")) if screenshot_dir else []
-        notebook = static_outputs(loaded[stem], shots)
+        removed = Counter()
+        notebook = static_outputs(loaded[stem], shots, removed)
         notebook.metadata["title"] = titles[stem]
-        body, _ = exporter.from_notebook_node(notebook, resources={
+        body, _ = _exporter(removed).from_notebook_node(notebook, resources={
             "site_css": _SITE_CSS, "site_nav": _nav(links, notes.get(stem, ""))})
         path = site_dir / page_filename(stem)
         path.write_text(body, encoding="utf-8")
-        result.pages.append(SitePage(stem, titles[stem], path))
+        if removed:
+            print(_removed_notice(path.name, removed))
+        result.pages.append(SitePage(stem, titles[stem], path, dict(removed)))
 
     rows, placed = [], set()
     for number, name, teaches in ((row[0][:2], row[1], row[2]) for row in course_map):

@@ -3,12 +3,15 @@
 import base64
 import io
 import re
+import shutil
+from pathlib import Path
 
 import nbformat
 import papermill
 import pytest
 from bs4 import BeautifulSoup
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from nbconvert import HTMLExporter
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output, new_raw_cell
 from PIL import Image
 
 from coursekit import site, static_html
@@ -143,3 +146,193 @@ def test_map_rows_are_filled_by_number_and_include_leaves_out_stale_pages(tmp_pa
     assert re.search(r"<tr class=\"site-coming\"><td>01</td><td>Widgets</td>", index)
     assert "02_old_name" not in index
     assert not (tmp_path / "site" / "02_old_name.html").exists()
+
+
+# --- Nothing from a notebook runs on its page -------------------------------------------
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+#: The page's own scripts: nbconvert's MathJax loader and its configuration, nothing else.
+PAGE_SCRIPTS = [(HTMLExporter().mathjax_url, None), (None, "text/x-mathjax-config")]
+PNG_URI = f"data:image/png;base64,{base64.b64encode(PNG).decode()}"
+GIF_URI = f"data:image/gif;base64,{base64.b64encode(GIF).decode()}"
+
+
+def _runs_nothing(page):
+    """Check a page's text: no script but the MathJax loader, no handler, no javascript:."""
+    soup = BeautifulSoup(page, "html.parser")
+    assert [(tag.get("src"), tag.get("type")) for tag in soup.find_all("script")] \
+        == PAGE_SCRIPTS
+    assert page.lower().count("<script") == len(PAGE_SCRIPTS)
+    assert not [(tag.name, name) for tag in soup.find_all(True) for name in tag.attrs
+                if name.startswith("on")]
+    assert "onerror=" not in page.lower() and "javascript:" not in page.lower()
+
+
+def _render(folder, *cells, widgets=None):
+    """Render a one-page site of these cells; the page's text and what it left out."""
+    executed = folder / "executed"
+    executed.mkdir()
+    notebook = new_notebook(cells=[new_markdown_cell("# 01 · Page"), *cells])
+    if widgets:
+        notebook.metadata["widgets"] = {static_html.WIDGET_STATE: {
+            "state": widgets, "version_major": 2, "version_minor": 0}}
+    nbformat.write(notebook, executed / "01_page.ipynb")
+    result = site.render_site(executed, folder / "site", course_map=MAP)
+    return (folder / "site" / "01_page.html").read_text(), result.pages[0].removed
+
+
+def _html_output(text):
+    return new_code_cell("show()", outputs=[new_output("display_data", data={
+        "text/html": text, "text/plain": "<HTML>"})])
+
+
+def test_output_with_a_script_keeps_its_html_not_the_script(tmp_path, capsys):
+    page, removed = _render(tmp_path, _html_output(
+        "<p>shown</p><script>document.title = 'page-taken'</script>"))
+    _runs_nothing(page)
+    assert "<p>shown</p>" in page and "page-taken" not in page
+    assert removed == {"<script>": 1}
+    assert ("Site page 01_page.html: left out what could run code or load from elsewhere "
+            "(see the README, 'Reading the course without installing anything'): <script> x1"
+            in capsys.readouterr().out)
+
+
+def test_output_img_onerror_is_dropped_and_the_image_kept(tmp_path):
+    page, removed = _render(tmp_path, _html_output(f'<img src="{PNG_URI}" onerror="alert(1)">'))
+    _runs_nothing(page)
+    assert [img["src"] for img in BeautifulSoup(page, "html.parser").find_all("img")] \
+        == [PNG_URI]
+    assert removed == {"onerror=": 1}
+
+
+def test_output_javascript_link_keeps_its_text_without_the_link(tmp_path):
+    page, removed = _render(tmp_path, _html_output('<a href="javascript:alert(1)">docs</a>'))
+    _runs_nothing(page)
+    link = BeautifulSoup(page, "html.parser").find("a", string="docs")
+    assert link is not None and not link.has_attr("href")
+    assert removed == {"javascript: link": 1}
+
+
+def test_markdown_cell_with_a_script_keeps_its_text(tmp_path):
+    page, removed = _render(tmp_path, new_markdown_cell(
+        "Read this.\n\n<div onmouseover=\"alert(1)\">A <b>block</b> of HTML."
+        "<script>alert(2)</script></div>\n\n<iframe src=\"https://e.example\"></iframe>"
+        "\n\nThen $x<y$."))
+    _runs_nothing(page)
+    assert "<div>A <b>block</b> of HTML.</div>" in page and "Then $x&lt;y$." in page
+    assert "alert(" not in page and "<iframe" not in page and "e.example" not in page
+    assert removed == {"<script>": 1, "<iframe>": 1, "onmouseover=": 1}
+
+
+def test_malicious_widget_description_slider_bound_and_image_format(tmp_path):
+    widgets = {
+        "box": {"model_name": "VBoxModel", "state": {"children": [
+            "IPY_MODEL_check", "IPY_MODEL_slider", "IPY_MODEL_image", "IPY_MODEL_html"]}},
+        "check": {"model_name": "CheckboxModel", "state": {
+            "description": "<script>alert(1)</script>", "value": True}},
+        "slider": {"model_name": "IntSliderModel", "state": {
+            "min": 0, "max": '9" onmouseover="alert(2)', "value": 4}},
+        "image": {"model_name": "ImageModel", "state": {
+            "value": "GIF89a", "format": 'png" onerror="alert(3)'}},
+        "html": {"model_name": "HTMLModel", "state": {
+            "value": '<b>Start</b><img src=x onerror="alert(4)">'}},
+    }
+    view = new_output("display_data", data={static_html.WIDGET_VIEW: {"model_id": "box"},
+                                            "text/plain": "VBox()"})
+    page, removed = _render(tmp_path, new_code_cell("show()", outputs=[view]),
+                            widgets=widgets)
+    _runs_nothing(page)
+    widget = BeautifulSoup(page, "html.parser").find("div", class_="site-widget")
+    assert widget.find("span", class_="site-desc").text == "<script>alert(1)</script>"
+    assert "(slider with bounds or a value that are not numbers)" in widget.text
+    assert "(an image in another format than PNG, GIF or JPEG, not shown here)" in widget.text
+    assert widget.find("b").text == "Start" and not widget.find("img")
+    assert removed == {"slider whose bounds or value are not numbers": 1,
+                       "image widget in another format than PNG, GIF or JPEG": 1,
+                       "image not embedded as PNG, GIF or JPEG data": 1, "onerror=": 1}
+
+
+def test_text_javascript_output_is_removed(tmp_path):
+    page, removed = _render(tmp_path, new_code_cell("show()", outputs=[
+        new_output("display_data", data={"text/javascript": "alert(1)",
+                                         "text/plain": "<Javascript object>"}),
+        new_output("execute_result", execution_count=1, data={
+            "application/javascript": "alert(2)", "text/plain": "<Javascript object>"})]))
+    _runs_nothing(page)
+    assert "alert(" not in page
+    assert page.count("&lt;Javascript object&gt;") == 2
+    assert removed == {"text/javascript output": 1, "application/javascript output": 1}
+
+
+def test_png_output_width_cannot_add_an_attribute(tmp_path):
+    # nbconvert writes an image's width unquoted: "width=1 onerror=alert(1)".
+    page, removed = _render(tmp_path, new_code_cell("plot()", outputs=[new_output(
+        "display_data", data={"image/png": base64.b64encode(PNG).decode()},
+        metadata={"image/png": {"width": "1 onerror=alert(1)"}})]))
+    _runs_nothing(page)
+    images = BeautifulSoup(page, "html.parser").find_all("img")
+    assert [(img["src"], img["width"]) for img in images] == [(PNG_URI, "1")]
+    assert removed == {"onerror=": 1}
+
+
+def test_raw_html_cell_with_a_script_is_shown_as_text(tmp_path):
+    raw = new_raw_cell('<b>raw</b><script>alert(1)</script><img src=x onerror="alert(2)">',
+                       metadata={"raw_mimetype": "text/html"})
+    page, removed = _render(tmp_path, raw)
+    soup = BeautifulSoup(page, "html.parser")
+    assert [(tag.get("src"), tag.get("type")) for tag in soup.find_all("script")] \
+        == PAGE_SCRIPTS
+    assert soup.find("b", string="raw") and not soup.find_all("img")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page  # nbconvert escapes the rest
+    assert removed == {}
+
+
+def test_title_with_a_script_is_shown_as_text(tmp_path):
+    executed = tmp_path / "executed"
+    executed.mkdir()
+    nbformat.write(new_notebook(cells=[new_markdown_cell("# 01 <script>alert(1)</script>")]),
+                   executed / "01_page.ipynb")
+    result = site.render_site(executed, tmp_path / "site", course_map=MAP)
+    page = result.pages[0].path.read_text()
+    _runs_nothing(page)
+    assert "<title>01 &lt;script&gt;alert(1)&lt;/script&gt;</title>" in page
+    assert "<script>" not in result.index.read_text()
+
+
+@pytest.fixture(scope="module")
+def course_site(tmp_path_factory):
+    """The course's own notebooks as a site; 02 given a PNG and a GIF output, as a run does."""
+    folder = tmp_path_factory.mktemp("course")
+    executed = folder / "executed"
+    executed.mkdir()
+    for path in sorted((PROJECT_DIR / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+        shutil.copy(path, executed / path.name)
+    path = executed / "02_loss_mathematics.ipynb"
+    notebook = nbformat.read(path, as_version=4)
+    code = next(cell for cell in notebook.cells if cell.cell_type == "code")
+    code.outputs = [new_output("display_data", data={"image/png": base64.b64encode(PNG)
+                                                     .decode(), "text/plain": "<Figure>"}),
+                    new_output("display_data", data={"image/gif": base64.b64encode(GIF)
+                                                     .decode(), "text/plain": "<Image>"})]
+    nbformat.write(notebook, path)
+    return site.render_site(executed, folder / "site")
+
+
+def test_course_pages_lose_nothing_and_run_only_mathjax(course_site):
+    assert len(course_site.pages) == len(list((PROJECT_DIR / "notebooks").glob("[0-9]*.ipynb")))
+    for page in course_site.pages:
+        assert page.removed == {}, page.notebook
+        _runs_nothing(page.path.read_text())
+
+
+def test_loss_mathematics_page_keeps_its_formulas_and_figures(course_site):
+    page = next(p for p in course_site.pages if p.notebook == "02_loss_mathematics")
+    soup = BeautifulSoup(page.path.read_text(), "html.parser")
+    source = nbformat.read(PROJECT_DIR / "notebooks" / "02_loss_mathematics.ipynb", 4)
+    markdown = "\n".join(cell.source for cell in source.cells if cell.cell_type == "markdown")
+    formulas = re.findall(r"\$\$.+?\$\$|\$[^$\n]+?\$", markdown, re.DOTALL)
+    assert len(formulas) > 50  # the TeX that MathJax typesets, as text in the page
+    text = soup.get_text()
+    assert [formula for formula in formulas if formula not in text] == []
+    assert r"\frac{p_\text{data}(x)}{p_\text{data}(x) + p_g(x)}" in text
+    assert [img["src"] for img in soup.find_all("img")] == [PNG_URI, GIF_URI]
