@@ -3,6 +3,8 @@
 - ``gan``: ``GAN``, a ``keras.Model`` whose ``train_step`` makes the discriminator and
   generator updates (read it: it is the heart of the course);
 - ``loop``: ``train_gan``, a step budget with checkpoints and resume;
+- ``checkpoints``: ``CheckpointFolder``, saves that are read back before older ones go,
+  a damaged newest one set aside, one trainer per folder;
 - ``callbacks``: live sample grids, checkpoints, a NaN guard, stop signals, progress;
 - ``monitor``: ``MetricsMonitor``, scores and health warnings while training;
 - ``hyperparameters``: the accepted range of every training setting, in one place;
