@@ -5,7 +5,8 @@
 - ``loop``: ``train_gan``, a step budget with checkpoints and resume;
 - ``callbacks``: live sample grids, checkpoints, a NaN guard, stop signals, progress;
 - ``monitor``: ``MetricsMonitor``, scores and health warnings while training;
-- ``hyperparameters``: the accepted range of every training setting, in one place;
+- ``hyperparameters``: the accepted range of every training setting, in one place, and
+  ``check_parameters``, which checks a notebook's parameter cell by name;
 - ``recipes``: ``DCGANRecipe`` (the course's defaults, checked), ``VARIANTS`` (the
   remedies of notebook 05) and ``build_dcgan``.
 """

@@ -9,9 +9,9 @@ A notebook checks its whole parameter cell with ``check_parameters``, by the nam
 ``PARAMETERS`` holds the rule of every name the notebooks share (``QUICK``, ``SEED``,
 ``DATA_LIMIT``, the recipe's fields in upper case, ...); a notebook gives the rules of its
 own names (``TASK``, ``DISCRIMINATOR``) itself. A rule is a function ``rule(value, name)``
-that returns the value checked or raises with the name: a ``Limit``, or one made by
-``whole``, ``real``, ``one_of``, ``some_of``, ``each`` and ``optional``, or ``folder``
-(or ``ganlib._checks.flag``, the rule of True or False).
+that returns the value checked or raises with the name: a ``Limit``, one made by
+``whole``, ``real``, ``one_of``, ``each`` or ``optional``, ``folder``, or
+``ganlib._checks.flag`` (True or False).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ import keras
 from ganlib import _checks, data, losses
 
 __all__ = ["LIMITS", "Limit", "PARAMETERS", "check", "check_optimizer", "check_parameters",
-           "each", "folder", "one_of", "optional", "real", "some_of", "whole"]
+           "each", "folder", "one_of", "optional", "real", "whole"]
 
 
 @dataclass(frozen=True)
@@ -146,11 +146,6 @@ def each(rule):
         return type(values)(rule(value, f"{name}[{i}]") for i, value in enumerate(values))
 
     return check_each
-
-
-def some_of(options):
-    """The rule of a non-empty list of names out of ``options``."""
-    return each(one_of(options))
 
 
 def optional(rule):

@@ -13,7 +13,6 @@ from ganlib.training.hyperparameters import (
     one_of,
     optional,
     real,
-    some_of,
     whole,
 )
 
@@ -119,7 +118,7 @@ def test_one_of_numbers_refuses_a_float_or_a_bool_that_equals_an_option():
 
 
 def test_each_names_the_bad_entry_and_refuses_a_bare_name_or_an_empty_list():
-    rule = some_of(["plain", "minimax", "ema"])
+    rule = each(one_of(["plain", "minimax", "ema"]))
     assert rule(["plain", "ema"], "VARIANTS") == ["plain", "ema"]
     with pytest.raises(ValueError, match=r"^VARIANTS\[1\] must be one of \['plain', 'minimax', "
                                          r"'ema'\], got 'wgan' \(str\)\.$"):
