@@ -59,14 +59,14 @@ def test_an_optimizer_name_instead_of_an_optimizer_is_refused():
 
 
 @pytest.mark.parametrize(("name", "value", "message"), [
-    ("CHECKPOINT_EVERY", 0, "CHECKPOINT_EVERY must be a whole number >= 1 (steps between two "
-                            "checkpoints), got 0."),
-    ("DATA_LIMIT", 0, "DATA_LIMIT must be a whole number >= 1 (or None: every image), got 0."),
-    ("SEED", 4294967296, "SEED must be a whole number >= 0 and <= 4294967295 (Keras seeds are "
-                         "below 2**32), got 4294967296."),
-    ("EVAL_SAMPLES", 0, "EVAL_SAMPLES must be a whole number >= 1 (generated images scored at "
-                        "the end), got 0."),
-    ("QUICK", "no", "QUICK must be True or False, got 'no' (str)."),
+    ("CHECKPOINT_EVERY", -20, "CHECKPOINT_EVERY must be a whole number >= 1 (steps between "
+                              "two checkpoints), got -20."),
+    ("DATA_LIMIT", 2.5, "DATA_LIMIT must be a whole number >= 1 (or None: every image), got 2.5."),
+    ("SEED", -1, "SEED must be a whole number >= 0 and <= 4294967295 (Keras seeds are below "
+                 "2**32), got -1."),
+    ("EVAL_SAMPLES", "200", "EVAL_SAMPLES must be a whole number >= 1 (generated images scored "
+                            "at the end), got '200' (str)."),
+    ("QUICK", "True", "QUICK must be True or False, got 'True' (str)."),
     ("RESUME", 1, "RESUME must be True or False, got 1."),
     ("ALLOW_DOWNLOAD", "False", "ALLOW_DOWNLOAD must be True or False, got 'False' (str)."),
     ("OUTPUT_DIR", "", "OUTPUT_DIR must be a folder (a non-empty text or a Path), got '' (str)."),
