@@ -103,7 +103,7 @@ class VAE(keras.Model):
         self.latent_dim = latent_dim
         self.beta = _checks.number(beta, "beta", above=0, hint=" (1 gives the ELBO)")
         self.image_shape = tuple(encoder.input_shape[1:])
-        self.seed_generator = keras.random.SeedGenerator(seed)
+        self.seed_generator = keras.random.SeedGenerator(hyperparameters.check("seed", seed))
         self.loss_tracker = keras.metrics.Mean(name="loss")
         self.reconstruction_tracker = keras.metrics.Mean(name="reconstruction")
         self.kl_tracker = keras.metrics.Mean(name="kl")

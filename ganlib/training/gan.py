@@ -47,7 +47,7 @@ class GAN(keras.Model):
                 f"discriminator expects {discriminator.input_shape[1:]}; build both for the "
                 "same image_shape."
             )
-        self.seed_generator = keras.random.SeedGenerator(seed)
+        self.seed_generator = keras.random.SeedGenerator(hyperparameters.check("seed", seed))
         self.d_loss_tracker = keras.metrics.Mean(name="d_loss")
         self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
         self.real_score_tracker = keras.metrics.Mean(name="real_score")

@@ -42,7 +42,7 @@ class TranslationModel(keras.Model):
 
     def __init__(self, seed=0, **kwargs):
         super().__init__(**kwargs)
-        self.seed_generator = keras.random.SeedGenerator(seed)
+        self.seed_generator = keras.random.SeedGenerator(hyperparameters.check("seed", seed))
         self.trackers = {}
         self.loss_name = None
         self.built = True  # the networks are built already

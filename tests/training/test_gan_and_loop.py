@@ -53,6 +53,14 @@ def test_gan_rejects_a_latent_dim_the_generator_does_not_take():
         training.GAN(generator, discriminator, latent_dim=16)
 
 
+@pytest.mark.parametrize("seed", [2**63, -1, 1.5])
+def test_gan_refuses_a_seed_outside_what_keras_seeds_take(seed):
+    with pytest.raises(ValueError, match=r"^seed must be a whole number >= 0 and <= 4294967295 "
+                                         rf".*got {seed!r}\.$"):
+        training.GAN(nets.dcgan_generator(8, (28, 28, 1), width=8),
+                     nets.dcgan_discriminator((28, 28, 1), width=8), seed=seed)
+
+
 def test_gan_reads_latent_dim_from_the_generator(make_gan):
     assert make_gan(latent_dim=12).latent_dim == 12
 
