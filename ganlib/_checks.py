@@ -38,16 +38,21 @@ def refuse(name: str, value, expected: str, error=ValueError):
     raise error(f"{name} must be {expected}, got {_shown(value)}.")
 
 
+def _bound(value) -> str:
+    """A bound as the message shows it: a whole number in full (4294967295), else short."""
+    return str(value) if isinstance(value, numbers.Integral) else f"{value:g}"
+
+
 def _bounds_text(minimum, maximum, above, below) -> str:
     parts = []
     if minimum is not None:
-        parts.append(f">= {minimum:g}")
+        parts.append(f">= {_bound(minimum)}")
     if above is not None:
-        parts.append(f"> {above:g}")
+        parts.append(f"> {_bound(above)}")
     if maximum is not None:
-        parts.append(f"<= {maximum:g}")
+        parts.append(f"<= {_bound(maximum)}")
     if below is not None:
-        parts.append(f"< {below:g}")
+        parts.append(f"< {_bound(below)}")
     return " " + " and ".join(parts) if parts else ""
 
 
@@ -84,16 +89,23 @@ def number(value, name: str, *, minimum=None, maximum=None, above=None, below=No
 
 
 def flag(value, name: str) -> bool:
-    """``value`` after checking it is True or False (not 0, 1 or a string)."""
-    if not isinstance(value, bool):
+    """``value`` as a bool after checking it is True or False (numpy's too; not 0, 1 or a
+    string such as "no")."""
+    if not isinstance(value, bool | np.bool_):
         refuse(name, value, "True or False")
-    return value
+    return bool(value)
 
 
 def choice(value, name: str, options, hint: str = ""):
-    """``value`` after checking it is one of ``options`` (``hint`` ends the message)."""
+    """``value`` after checking it is one of ``options`` (``hint`` ends the message).
+
+    A numpy number or string counts as its Python twin (and is returned as one); a value
+    must have the type of the option it equals, so True is not 1 and 7.0 is not 7.
+    """
     options = list(options)
-    if not isinstance(value, str | int | float | type(None)) or value not in options:
+    if isinstance(value, np.generic):
+        value = value.item()
+    if not any(type(value) is type(option) and value == option for option in options):
         refuse(name, value, f"one of {options}{hint}")
     return value
 

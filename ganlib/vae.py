@@ -33,6 +33,7 @@ import numpy as np
 import tensorflow as tf
 
 from ganlib import _checks, data, nets
+from ganlib.training import hyperparameters
 from ganlib.training.callbacks import StopAfterSeconds
 
 __all__ = ["VAE", "bernoulli_reconstruction_loss", "build_vae", "kl_divergence", "latent_grid",
@@ -102,11 +103,18 @@ class VAE(keras.Model):
         self.latent_dim = latent_dim
         self.beta = _checks.number(beta, "beta", above=0, hint=" (1 gives the ELBO)")
         self.image_shape = tuple(encoder.input_shape[1:])
-        self.seed_generator = keras.random.SeedGenerator(seed)
+        self.seed_generator = keras.random.SeedGenerator(hyperparameters.check("seed", seed))
         self.loss_tracker = keras.metrics.Mean(name="loss")
         self.reconstruction_tracker = keras.metrics.Mean(name="reconstruction")
         self.kl_tracker = keras.metrics.Mean(name="kl")
         self.built = True
+
+    def compile(self, optimizer="adam", **kwargs):
+        """Keras' ``compile``, after checking the optimizer's learning rate (finite, in
+        (0, 1); a schedule is accepted), so that a NaN rate is refused before training."""
+        optimizer = hyperparameters.check_optimizer(keras.optimizers.get(optimizer),
+                                                    "optimizer")
+        super().compile(optimizer=optimizer, **kwargs)
 
     @property
     def metrics(self):
@@ -231,6 +239,7 @@ def build_vae(latent_dim=16, image_shape=(28, 28, 1), width=32, learning_rate=1e
     """A compiled VAE whose encoder and decoder are the DCGAN's networks (see module doc)."""
     latent_dim = _checks.whole_number(latent_dim, "latent_dim", hint=" (e.g. 16)")
     _checks.number(learning_rate, "learning_rate", above=0, below=1, hint=" (typically 1e-3)")
+    seed = hyperparameters.check("seed", seed)
     keras.utils.set_random_seed(seed)
     encoder = nets.dcgan_discriminator(image_shape, width=width, output_units=2 * latent_dim,
                                          name="encoder")

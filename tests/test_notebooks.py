@@ -5,6 +5,7 @@ where a reader can see it; downloads are switched off and the data folder is emp
 the notebooks also prove that they run offline on the bundled data.
 """
 
+import ast
 import json
 import math
 import subprocess
@@ -87,6 +88,28 @@ def test_notebook_template(notebook):
             assert cell.outputs == [], f"stored outputs in an unchecked cell: {cell.source[:60]}"
 
 
+def _checked_names(source):
+    """The names given to ``check_parameters(dict(...))``, the first statement of ``source``."""
+    first = ast.parse(source).body[0]
+    assert isinstance(first, ast.Expr) and isinstance(first.value, ast.Call) \
+        and getattr(first.value.func, "id", "") == "check_parameters", source[:200]
+    values = first.value.args[0]
+    assert isinstance(values, ast.Call) and values.func.id == "dict" and not values.args
+    assert all(isinstance(k.value, ast.Name) and k.value.id == k.arg for k in values.keywords)
+    return [keyword.arg for keyword in values.keywords]
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+def test_every_parameter_is_checked_first_thing_after_the_parameters_cell(notebook):
+    """The code cell after the parameters cell starts with check_parameters, given every
+    name of the parameters cell (so a wrong value stops there, named, before QUICK acts)."""
+    cells = nbformat.read(notebook, as_version=4).cells
+    index = next(i for i, c in enumerate(cells) if "parameters" in c.metadata.get("tags", []))
+    parameters = [node.targets[0].id for node in ast.parse(cells[index].source).body]
+    following = next(c for c in cells[index + 1:] if c.cell_type == "code")
+    assert _checked_names(following.source) == parameters
+
+
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
 def test_notebook_runs_headless_in_quick_setting(notebook, tmp_path):
     executed = _run(notebook, tmp_path)
@@ -123,6 +146,37 @@ def test_bad_papermill_parameter_is_refused_with_its_name(name, value, expected,
     assert expected in str(error.value)
     shown = f"{value!r} (str)" if isinstance(value, str) else repr(value)
     assert f"got {shown}." in str(error.value)
+
+
+def _refused_at_the_recipe_cell(notebook, tmp_path, **parameters):
+    """The error of a run that must stop at the cell after the parameters (the recipe cell):
+    its check_parameters call fails before any data is loaded."""
+    with pytest.raises(papermill.PapermillExecutionError) as error:
+        _run(NOTEBOOK_DIR / notebook, tmp_path, **parameters)
+    assert error.value.source.startswith("# Every parameter above, checked"), \
+        error.value.source[:200]
+    assert not (tmp_path / "out").exists()  # stopped before the cell made OUTPUT_DIR
+    return str(error.value)
+
+
+@pytest.mark.parametrize(("name", "value", "expected"), [
+    ("CHECKPOINT_EVERY", 0, "CHECKPOINT_EVERY must be a whole number >= 1 (steps between two "
+                            "checkpoints), got 0."),
+    ("DATA_LIMIT", 0, "DATA_LIMIT must be a whole number >= 1 (or None: every image), got 0."),
+    ("SEED", 4294967296, "SEED must be a whole number >= 0 and <= 4294967295 (Keras seeds are "
+                         "below 2**32), got 4294967296."),
+    ("EVAL_SAMPLES", 0, "EVAL_SAMPLES must be a whole number >= 1 (generated images scored at "
+                        "the end), got 0."),
+    ("QUICK", "no", "QUICK must be True or False, got 'no' (str)."),
+])
+def test_dcgan_notebook_refuses_a_notebook_only_parameter_at_its_recipe_cell(name, value,
+                                                                             expected, tmp_path):
+    assert expected in _refused_at_the_recipe_cell("04_dcgan.ipynb", tmp_path, **{name: value})
+
+
+def test_pix2pix_notebook_refuses_an_unknown_task_at_its_recipe_cell(tmp_path):
+    assert "TASK must be one of ['edges', 'colour', 'resolution'], got 'sketch' (str)." \
+        in _refused_at_the_recipe_cell("09_pix2pix.ipynb", tmp_path, TASK="sketch")
 
 
 def test_resume_continues_from_the_notebook_checkpoint(tmp_path):
@@ -182,5 +236,5 @@ def test_conditional_notebook_trains_and_restores_the_auxiliary_classifier_gan(t
 def test_conditional_notebook_refuses_an_unknown_discriminator(tmp_path):
     with pytest.raises(papermill.PapermillExecutionError) as error:
         _run(NOTEBOOK_DIR / "07_conditional.ipynb", tmp_path, DISCRIMINATOR="acgan")
-    assert "DISCRIMINATOR must be one of ['auxiliary', 'projection'], got 'acgan'." \
+    assert "DISCRIMINATOR must be one of ['auxiliary', 'projection'], got 'acgan' (str)." \
         in str(error.value)

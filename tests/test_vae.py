@@ -155,3 +155,16 @@ def test_mismatched_networks_and_bad_settings_are_refused():
         vae.build_vae(learning_rate=5)
     with pytest.raises(ValueError, match="latent_dim"):
         vae.build_vae(latent_dim=0)
+
+
+def test_vae_compile_refuses_an_optimizer_with_a_nan_learning_rate(tiny_vae):
+    with pytest.raises(ValueError, match=r"^optimizer's learning rate must be a finite number "
+                                         r"> 0 and < 1 .*got nan\.$"):
+        tiny_vae.compile(optimizer=keras.optimizers.Adam(float("nan")))
+    tiny_vae.compile(optimizer="adam")  # a name gives Keras' default optimizer
+    assert isinstance(tiny_vae.optimizer, keras.optimizers.Adam)
+
+
+def test_build_vae_refuses_a_seed_keras_refuses():
+    with pytest.raises(ValueError, match=r"^seed must be a whole number >= 0 and <= 4294967295"):
+        vae.build_vae(seed=2**32)

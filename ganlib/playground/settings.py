@@ -48,12 +48,18 @@ class PlaygroundSettings:
     seed: int = 0                         # seeds weights, noise and data
 
     def __post_init__(self):
-        _checks.choice(self.distribution, "distribution", [*toy.DISTRIBUTIONS, USER_POINTS])
-        _checks.choice(self.loss, "loss", sorted(losses.LOSSES))
-        _checks.choice(self.optimizer, "optimizer", OPTIMIZERS)
-        for field in dataclasses.fields(self):
-            if field.name in hyperparameters.LIMITS:
-                hyperparameters.check(field.name, getattr(self, field.name))
+        # Kept as the checks return them: a numpy number becomes a Python one.
+        checked = {
+            "distribution": _checks.choice(self.distribution, "distribution",
+                                           [*toy.DISTRIBUTIONS, USER_POINTS]),
+            "loss": _checks.choice(self.loss, "loss", sorted(losses.LOSSES)),
+            "optimizer": _checks.choice(self.optimizer, "optimizer", OPTIMIZERS),
+        }
+        checked.update({field.name: hyperparameters.check(field.name, getattr(self, field.name))
+                        for field in dataclasses.fields(self)
+                        if field.name in hyperparameters.LIMITS})
+        for name, value in checked.items():
+            object.__setattr__(self, name, value)  # the dataclass is frozen
 
     def replace(self, **changes) -> PlaygroundSettings:
         """A copy with some values changed (checked again)."""

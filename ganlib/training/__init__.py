@@ -7,7 +7,8 @@
   a damaged newest one set aside, one trainer per folder;
 - ``callbacks``: live sample grids, checkpoints, a NaN guard, stop signals, progress;
 - ``monitor``: ``MetricsMonitor``, scores and health warnings while training;
-- ``hyperparameters``: the accepted range of every training setting, in one place;
+- ``hyperparameters``: the accepted range of every training setting, in one place, and
+  ``check_parameters``, which checks a notebook's parameter cell by name;
 - ``recipes``: ``DCGANRecipe`` (the course's defaults, checked), ``VARIANTS`` (the
   remedies of notebook 05) and ``build_dcgan``.
 """

@@ -47,7 +47,7 @@ class GAN(keras.Model):
                 f"discriminator expects {discriminator.input_shape[1:]}; build both for the "
                 "same image_shape."
             )
-        self.seed_generator = keras.random.SeedGenerator(seed)
+        self.seed_generator = keras.random.SeedGenerator(hyperparameters.check("seed", seed))
         self.d_loss_tracker = keras.metrics.Mean(name="d_loss")
         self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
         self.real_score_tracker = keras.metrics.Mean(name="real_score")
@@ -68,7 +68,8 @@ class GAN(keras.Model):
         """Set the two optimizers, the loss pair and the discriminator's training schedule.
 
         Args:
-            d_optimizer, g_optimizer: two separate Keras optimizers.
+            d_optimizer, g_optimizer: two separate Keras optimizers; a learning rate that
+                is not finite or not in (0, 1) is refused (a schedule is accepted).
             loss: a name from ``ganlib.losses.LOSSES``, e.g. "non_saturating",
                 "least_squares", "wasserstein" or "hinge".
             d_steps: discriminator (critic) updates per generator update. Each update
@@ -96,6 +97,8 @@ class GAN(keras.Model):
         if d_optimizer is g_optimizer:
             raise ValueError("d_optimizer and g_optimizer must be two separate optimizer "
                              "objects; each keeps its own moment estimates.")
+        hyperparameters.check_optimizer(d_optimizer, "d_optimizer")
+        hyperparameters.check_optimizer(g_optimizer, "g_optimizer")
         check = hyperparameters.check
         d_steps = check("d_steps", d_steps)
         gradient_penalty_weight = check("gradient_penalty_weight", gradient_penalty_weight)

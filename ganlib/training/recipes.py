@@ -53,13 +53,16 @@ class DCGANRecipe:
     seed: int = 0                       # seeds weights, latent sampling and shuffling
 
     def __post_init__(self):
-        # Each value is refused with the name the notebook's parameter cell uses.
-        for field in dataclasses.fields(self):
-            if field.name in hyperparameters.LIMITS:
-                hyperparameters.check(field.name, getattr(self, field.name), field.name.upper())
-        _checks.choice(self.dataset, "DATASET", sorted(data.DATASETS))
-        _checks.choice(self.loss, "LOSS", sorted(losses.LOSSES))
-        _checks.flag(self.spectral_norm, "SPECTRAL_NORM")
+        # Each value is refused with the name the notebook's parameter cell uses, and kept
+        # as the check returns it (a numpy number as a Python one, so the recipe is JSON).
+        checked = {field.name: hyperparameters.check(field.name, getattr(self, field.name),
+                                                     field.name.upper())
+                   for field in dataclasses.fields(self) if field.name in hyperparameters.LIMITS}
+        checked["dataset"] = _checks.choice(self.dataset, "DATASET", sorted(data.DATASETS))
+        checked["loss"] = _checks.choice(self.loss, "LOSS", sorted(losses.LOSSES))
+        checked["spectral_norm"] = _checks.flag(self.spectral_norm, "SPECTRAL_NORM")
+        for name, value in checked.items():
+            object.__setattr__(self, name, value)  # the dataclass is frozen
 
     def fingerprint(self, images=None) -> str:
         """Eight hex digits that identify what is learned: the recipe without ``steps`` and,

@@ -26,7 +26,8 @@ import tensorflow as tf
 
 from ganlib import _checks
 from ganlib.nets.translation import patchgan_discriminator, unet_generator
-from ganlib.translation.model import TranslationModel, check_weight
+from ganlib.training import hyperparameters
+from ganlib.translation.model import TranslationModel, adam_pair, check_weight
 
 __all__ = ["CycleGAN", "HistoryPool", "build_cyclegan"]
 
@@ -199,6 +200,8 @@ def build_cyclegan(shape_a=(28, 28, 3), shape_b=None, *, width=32, depth=2, norm
     if shape_a[:2] != shape_b[:2]:
         raise ValueError(f"shape_a {shape_a} and shape_b {shape_b} must have the same height "
                          "and width.")
+    optimizers = adam_pair(learning_rate, beta1)
+    seed = hyperparameters.check("seed", seed)
     keras.utils.set_random_seed(seed)
     model = CycleGAN(
         unet_generator(shape_a, shape_b[-1], width=width, depth=depth, norm=norm,
@@ -210,7 +213,6 @@ def build_cyclegan(shape_a=(28, 28, 3), shape_b=None, *, width=32, depth=2, norm
         patchgan_discriminator(shape_b, width=width, depth=depth, norm=norm,
                                name="discriminator_b"),
         pool_size=pool_size, seed=seed)
-    model.compile(d_optimizer=keras.optimizers.Adam(learning_rate, beta_1=beta1),
-                  g_optimizer=keras.optimizers.Adam(learning_rate, beta_1=beta1),
-                  loss=loss, cycle_weight=cycle_weight, identity_weight=identity_weight)
+    model.compile(**optimizers, loss=loss, cycle_weight=cycle_weight,
+                  identity_weight=identity_weight)
     return model

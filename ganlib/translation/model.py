@@ -14,14 +14,23 @@ import numpy as np
 import tensorflow as tf
 
 from ganlib import _checks, data, losses, viz
-from ganlib.training import callbacks
+from ganlib.training import callbacks, hyperparameters
 
-__all__ = ["TranslationModel", "TranslationSamples", "check_weight"]
+__all__ = ["TranslationModel", "TranslationSamples", "adam_pair", "check_weight"]
 
 
 def check_weight(value, name, example):
     """Return a loss weight ``value`` as float after checking it is a finite number >= 0."""
     return _checks.number(value, name, minimum=0, hint=f" ({example})")
+
+
+def adam_pair(learning_rate, beta1) -> dict:
+    """``d_optimizer`` and ``g_optimizer``: two Adam optimizers with ``learning_rate`` and
+    ``beta1``, after checking both (``ganlib.training.hyperparameters``)."""
+    learning_rate = hyperparameters.check("learning_rate", learning_rate)
+    beta1 = hyperparameters.check("beta1", beta1)
+    return {"d_optimizer": keras.optimizers.Adam(learning_rate, beta_1=beta1),
+            "g_optimizer": keras.optimizers.Adam(learning_rate, beta_1=beta1)}
 
 
 class TranslationModel(keras.Model):
@@ -33,7 +42,7 @@ class TranslationModel(keras.Model):
 
     def __init__(self, seed=0, **kwargs):
         super().__init__(**kwargs)
-        self.seed_generator = keras.random.SeedGenerator(seed)
+        self.seed_generator = keras.random.SeedGenerator(hyperparameters.check("seed", seed))
         self.trackers = {}
         self.loss_name = None
         self.built = True  # the networks are built already
@@ -49,6 +58,8 @@ class TranslationModel(keras.Model):
         if d_optimizer is g_optimizer:
             raise ValueError("d_optimizer and g_optimizer must be two separate optimizer "
                              "objects; each keeps its own moment estimates.")
+        hyperparameters.check_optimizer(d_optimizer, "d_optimizer")
+        hyperparameters.check_optimizer(g_optimizer, "g_optimizer")
         kwargs.setdefault("jit_compile", False)
         super().compile(**kwargs)
         self.loss_name = loss

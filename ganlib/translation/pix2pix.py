@@ -17,7 +17,8 @@ import numpy as np
 import tensorflow as tf
 
 from ganlib.nets.translation import patchgan_discriminator, unet_generator
-from ganlib.translation.model import TranslationModel, check_weight
+from ganlib.training import hyperparameters
+from ganlib.translation.model import TranslationModel, adam_pair, check_weight
 
 __all__ = ["Pix2Pix", "build_pix2pix"]
 
@@ -113,6 +114,8 @@ def build_pix2pix(source_shape=(28, 28, 1), target_channels=None, *, width=32, d
     with ``learning_rate`` and ``beta1`` for both (the paper's 2e-4 and 0.5). Weights are
     seeded with ``seed``.
     """
+    optimizers = adam_pair(learning_rate, beta1)
+    seed = hyperparameters.check("seed", seed)
     keras.utils.set_random_seed(seed)
     target_channels = source_shape[-1] if target_channels is None else target_channels
     generator = unet_generator(source_shape, target_channels, width=width, depth=depth,
@@ -121,7 +124,6 @@ def build_pix2pix(source_shape=(28, 28, 1), target_channels=None, *, width=32, d
     discriminator = patchgan_discriminator(target_shape, condition_shape=source_shape,
                                            width=width, depth=depth, norm=norm)
     model = Pix2Pix(generator, discriminator, seed=seed)
-    model.compile(d_optimizer=keras.optimizers.Adam(learning_rate, beta_1=beta1),
-                  g_optimizer=keras.optimizers.Adam(learning_rate, beta_1=beta1),
-                  loss=loss, l1_weight=l1_weight, adversarial_weight=adversarial_weight)
+    model.compile(**optimizers, loss=loss, l1_weight=l1_weight,
+                  adversarial_weight=adversarial_weight)
     return model

@@ -33,6 +33,23 @@ def test_bad_settings_are_refused_with_their_name(changes, message):
         TINY.replace(**changes)
 
 
+def test_seed_of_2_to_the_32_is_refused_by_the_settings_not_later_by_keras():
+    with pytest.raises(ValueError, match=r"^seed must be a whole number >= 0 and <= 4294967295 "
+                                         r"\(Keras seeds are below 2\*\*32\), got 4294967296\.$"):
+        TINY.replace(seed=2**32)
+    assert TINY.replace(seed=2**32 - 1).seed == 4294967295
+
+
+def test_numpy_numbers_are_stored_as_python_numbers():
+    settings = TINY.replace(g_width=np.int64(16), seed=np.int32(2), r1_weight=np.int64(1),
+                            d_learning_rate=np.float32(0.5), loss=np.str_("hinge"))
+    assert settings == TINY.replace(g_width=16, seed=2, r1_weight=1.0, d_learning_rate=0.5,
+                                    loss="hinge")
+    assert [type(getattr(settings, name)) for name in (
+        "g_width", "seed", "r1_weight", "d_learning_rate", "loss")] == [int, int, float, float,
+                                                                         str]
+
+
 def test_presets_are_valid_settings():
     assert set(playground.PRESETS) == {"vanilla", "best", "best_grid"}
     assert playground.PRESETS["vanilla"].loss == "non_saturating"

@@ -53,6 +53,14 @@ def test_gan_rejects_a_latent_dim_the_generator_does_not_take():
         training.GAN(generator, discriminator, latent_dim=16)
 
 
+@pytest.mark.parametrize("seed", [2**63, -1, 1.5])
+def test_gan_refuses_a_seed_outside_what_keras_seeds_take(seed):
+    with pytest.raises(ValueError, match=r"^seed must be a whole number >= 0 and <= 4294967295 "
+                                         rf".*got {seed!r}\.$"):
+        training.GAN(nets.dcgan_generator(8, (28, 28, 1), width=8),
+                     nets.dcgan_discriminator((28, 28, 1), width=8), seed=seed)
+
+
 def test_gan_reads_latent_dim_from_the_generator(make_gan):
     assert make_gan(latent_dim=12).latent_dim == 12
 
@@ -70,6 +78,27 @@ def test_compile_refuses_an_unknown_loss():
                        nets.dcgan_discriminator((28, 28, 1), width=8))
     with pytest.raises(ValueError, match=r"loss must be one of \[.*\], got 'wgan'"):
         gan.compile(keras.optimizers.Adam(), keras.optimizers.Adam(), loss="wgan")
+
+
+@pytest.mark.parametrize("which", ["d_optimizer", "g_optimizer"])
+@pytest.mark.parametrize("rate", [float("nan"), float("inf"), 0.0, -2e-4])
+def test_compile_refuses_a_nan_or_non_positive_learning_rate_naming_the_optimizer(which, rate):
+    gan = training.GAN(nets.dcgan_generator(8, (28, 28, 1), width=8),
+                       nets.dcgan_discriminator((28, 28, 1), width=8))
+    optimizers = {"d_optimizer": keras.optimizers.Adam(2e-4),
+                  "g_optimizer": keras.optimizers.Adam(2e-4), which: keras.optimizers.Adam(rate)}
+    with pytest.raises(ValueError, match=rf"^{which}'s learning rate must be a finite number > 0 "
+                                         rf"and < 1 \(typically 1e-4 to 1e-3\), got {rate!r}\.$"):
+        gan.compile(**optimizers)
+    assert not hasattr(gan, "d_optimizer")  # refused before anything was set
+
+
+def test_compile_accepts_a_learning_rate_schedule():
+    gan = training.GAN(nets.dcgan_generator(8, (28, 28, 1), width=8),
+                       nets.dcgan_discriminator((28, 28, 1), width=8))
+    schedule = keras.optimizers.schedules.ExponentialDecay(1e-3, decay_steps=10, decay_rate=0.5)
+    gan.compile(keras.optimizers.Adam(schedule), keras.optimizers.Adam(2e-4))
+    assert gan.d_optimizer.learning_rate.numpy() == pytest.approx(1e-3)
 
 
 # --------------------------------------------------------------------------- training

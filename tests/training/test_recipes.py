@@ -84,6 +84,25 @@ def test_an_int_for_a_float_field_and_numpy_numbers_are_accepted():
     assert recipe.latent_dim == 16 and recipe.beta1 == 0
 
 
+def test_seed_of_2_to_the_32_is_refused_by_the_recipe_not_later_by_keras():
+    with pytest.raises(ValueError, match=r"^SEED must be a whole number >= 0 and <= 4294967295 "
+                                         r"\(Keras seeds are below 2\*\*32\), got 4294967296\.$"):
+        DCGANRecipe(seed=2**32)
+    assert DCGANRecipe(seed=2**32 - 1).seed == 4294967295
+
+
+def test_numpy_numbers_are_stored_as_python_numbers_so_the_fingerprint_works():
+    recipe = DCGANRecipe(width=np.int64(16), seed=np.uint32(3), d_learning_rate=np.float64(1e-3),
+                         gradient_penalty_weight=np.int64(10), spectral_norm=np.bool_(True),
+                         dataset=np.str_("mnist"))
+    assert recipe.fingerprint() == DCGANRecipe(width=16, seed=3, d_learning_rate=1e-3,
+                                               gradient_penalty_weight=10.0, spectral_norm=True,
+                                               dataset="mnist").fingerprint()
+    assert [type(getattr(recipe, name)) for name in (
+        "width", "seed", "d_learning_rate", "gradient_penalty_weight", "spectral_norm",
+        "dataset")] == [int, int, float, float, bool, str]
+
+
 def test_replace_changes_one_value_and_validates_again():
     recipe = DCGANRecipe()
     smaller = recipe.replace(batch_size=16)

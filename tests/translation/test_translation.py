@@ -66,6 +66,25 @@ def test_pix2pix_refuses_mismatched_networks_and_weights():
         pix2pix.build_pix2pix((8, 8, 1), 3, width=4, l1_weight=0, adversarial_weight=0)
 
 
+@pytest.mark.parametrize("build", [pix2pix.build_pix2pix, cyclegan.build_cyclegan])
+def test_translation_builders_refuse_a_nan_learning_rate_and_a_seed_keras_refuses(build):
+    with pytest.raises(ValueError, match=r"^learning_rate must be a finite number > 0 and < 1 "
+                                         r".*got nan\.$"):
+        build((8, 8, 3), width=4, learning_rate=float("nan"))
+    with pytest.raises(ValueError, match=r"^seed must be a whole number >= 0 and <= 4294967295"):
+        build((8, 8, 3), width=4, seed=2**32)
+
+
+@pytest.mark.parametrize("make", ["pix2pix", "cyclegan"])
+def test_translation_compile_refuses_an_optimizer_with_a_nan_learning_rate(make):
+    model = pix2pix.build_pix2pix((8, 8, 1), 3, width=4) if make == "pix2pix" \
+        else cyclegan.build_cyclegan((8, 8, 3), width=4)
+    with pytest.raises(ValueError, match=r"^g_optimizer's learning rate must be a finite number "
+                                         r"> 0 and < 1 .*got nan\.$"):
+        model.compile(d_optimizer=keras.optimizers.Adam(2e-4),
+                      g_optimizer=keras.optimizers.Adam(float("nan")))
+
+
 def test_pix2pix_on_l1_alone_learns_the_pairs():
     """With the adversarial term off, pix2pix is a regression: L1 on its pairs must fall."""
     data = _pairs()
