@@ -50,5 +50,5 @@ def register(reference: Callable, checker: Callable, task: str) -> Exercise:
 
 def lookup(name) -> Exercise:
     """The exercise registered under ``name`` (an unknown name is refused, listing them)."""
-    _checks.choice(name, "name", list(EXERCISES), hint=" (exercises.EXERCISES lists them)")
+    _checks.choice(name, "name", sorted(EXERCISES), hint=" (exercises.EXERCISES lists them)")
     return EXERCISES[name]
