@@ -281,11 +281,11 @@ class _QuadraticCritic(keras.Model):
         return np.asarray(self.w) * x + np.asarray(self.v)
 
 
-def _penalty_of(critic, points, axes=(1, 2, 3), power=1.0):
-    """mean((||grad f(x)|| - 1)^2) with the norm over ``axes`` (None: the whole batch)."""
-    gradients = critic.gradient(points)
-    norms = np.sum(gradients ** 2, axis=axes) ** (0.5 * power)
-    return float(np.mean((norms - 1.0) ** 2))
+def _penalty_of(critic, points, axes=(1, 2, 3), power=1.0, target=1.0, exponent=2.0):
+    """mean(|norm ** power - target| ** exponent), the norm ||grad f(x)||_2 taken over
+    ``axes`` (None: the whole batch); the defaults give the penalty itself."""
+    norms = np.sum(critic.gradient(points) ** 2, axis=axes) ** (0.5 * power)
+    return float(np.mean(np.abs(norms - target) ** exponent))
 
 
 def _check_gradient_penalty(function):
@@ -324,12 +324,11 @@ def _check_gradient_penalty(function):
                  f"That is one norm per pixel (over the channel axis only); {per_sample}."),
                 (_penalty_of(critic, x_hat, axes=1),
                  f"That is a norm over axis 1 only; {per_sample}."),
-                (float(np.mean(np.abs(np.sum(critic.gradient(x_hat) ** 2, axis=(1, 2, 3)) ** 0.5
-                                      - 1.0))),
+                (_penalty_of(critic, x_hat, exponent=1.0),
                  "The square is missing: the mean of (norm - 1)^2."),
                 (_penalty_of(critic, x_hat, power=2.0),
                  "That uses the squared norm (the sum of squares); take its square root."),
-                (float(np.mean(np.sum(critic.gradient(x_hat) ** 2, axis=(1, 2, 3)))),
+                (_penalty_of(critic, x_hat, target=0.0),
                  "Subtract 1 (the target norm) before squaring: (norm - 1)^2."),
                 (len(r) * _penalty_of(critic, x_hat),
                  "That is a sum over the samples; take the mean."),

@@ -84,15 +84,15 @@ def _check_dcgan_generator(function):
                 "(Conv2DTranspose with strides=2, padding='same'), end with 1 channel.")
         if not np.all(np.isfinite(images)):
             raise compare.Mismatch("Your model's images hold NaN or Inf values.")
-        # A large z drives a last layer without tanh out of [-1, 1].
+        # A large z (as a tensor this time) drives a last layer without tanh out of [-1, 1].
         large = compare.as_array(compare.call(
-            model, 100.0 * z, training=False,
-            doing=f"Your model, called on z of shape {z.shape},"), "the images")
+            model, tf.constant(100.0 * z), training=False,
+            doing=f"Your model, called on a tensor z of shape {z.shape},"), "the images")
         low, high = float(np.nanmin(large)), float(np.nanmax(large))
         if low < -1.0 - 1e-6 or high > 1.0 + 1e-6:
             raise compare.Mismatch(
-                f"The pixels leave [-1, 1] (for z of about 100 they go from {low:.3g} to "
-                f"{high:.3g}): end the last layer with activation='tanh'.")
+                f"The pixels leave [-1, 1] (for a z 100 times larger they go from {low:.3g} "
+                f"to {high:.3g}): end the last layer with activation='tanh'.")
         low, high = float(images.min()), float(images.max())
         if low >= 0.0:
             raise compare.Mismatch(
@@ -104,7 +104,8 @@ def _check_dcgan_generator(function):
         if not model.trainable_variables:
             raise compare.Mismatch("Your model has no trainable weights.")
     return ("a keras.Model for latent_dim 8 and 3, reading (None, latent_dim), making "
-            "(N, 28, 28, 1) images that depend on z and stay in [-1, 1] with both signs")
+            "(N, 28, 28, 1) images from NumPy arrays and tensors that depend on z and stay in "
+            "[-1, 1] with both signs")
 
 
 register(dcgan_generator, _check_dcgan_generator, task="""
@@ -137,10 +138,24 @@ def conditional_input(latent, labels, num_classes):
     return tf.concat([latent, one_hot], axis=-1)                # (N, latent_dim + num_classes)
 
 
+def _shape_problem(shape, n, latent_dim, num_classes) -> str:
+    """What a result of the wrong ``shape`` most likely holds, and the fix."""
+    if len(shape) != 2 or shape[0] != n:
+        return ("join the latent and the one-hot label along the last axis (axis=-1), not "
+                "the batch axis.")
+    return {
+        latent_dim + 1: "that is the label itself (one column); join its one-hot vector, "
+                        "num_classes columns: tf.one_hot(labels, num_classes).",
+        num_classes: "that is the one-hot label alone; join the latent and it.",
+        latent_dim: "that is the latent alone; join the one-hot label to it.",
+    }.get(shape[1], "each row holds the latent, then the one-hot label.")
+
+
 def _check_conditional_input(function):
     rng = np.random.default_rng(7)
+    # latent_dim, latent_dim + 1 and num_classes differ, so a wrong width says what it holds
     cases = [
-        (rng.normal(size=(4, 3)).astype(np.float32), np.array([0, 2, 1, 2]), 3),
+        (rng.normal(size=(4, 5)).astype(np.float32), np.array([0, 2, 1, 2]), 3),
         (tf.constant(rng.normal(size=(5, 2)), tf.float32),
          tf.constant([3, 0, 1, 3, 2], tf.int32), 4),
     ]
@@ -154,19 +169,8 @@ def _check_conditional_input(function):
         on = (f"for a latent of shape {z.shape}, labels {y.tolist()} and num_classes="
               f"{num_classes}")
         if got.shape != wanted:
-            problem = {
-                (n, latent_dim + 1): "that is the label itself (one column); join its one-hot "
-                                     "vector, num_classes columns: tf.one_hot(labels, "
-                                     "num_classes).",
-                (n, num_classes): "that is the one-hot label alone; join the latent and it.",
-                (n, latent_dim): "that is the latent alone; join the one-hot label to it.",
-            }.get(got.shape, "join the latent and the one-hot label along the last axis "
-                             "(axis=-1), not the batch axis." if got.ndim != 2
-                  or got.shape[0] != n else "the result has one row per sample: the latent, "
-                                            "then the one-hot label.")
             raise compare.Mismatch(f"The result {on} has shape {got.shape}, not {wanted}: "
-                                   f"{problem}")
-        expected = np.concatenate([z, one_hot], axis=1)
+                                   f"{_shape_problem(got.shape, n, latent_dim, num_classes)}")
         if np.allclose(got, np.concatenate([one_hot, z], axis=1), atol=1e-6):
             raise compare.Mismatch(f"The result {on} starts with the one-hot label; put the "
                                    "latent first: tf.concat([latent, one_hot], axis=-1).")
@@ -179,7 +183,6 @@ def _check_conditional_input(function):
                     f"The one-hot part of row {row} {on} is {compare.show(got[row, latent_dim:])}"
                     f" but label {int(y[row])} is {compare.show(one_hot[row])}: a 1 at the "
                     "label's index, 0 elsewhere (tf.one_hot(labels, num_classes)).")
-        compare.compare(got, expected, "the result", on=" " + on)
     return ("the latent followed by the one-hot label, (N, latent_dim + num_classes), for "
             "NumPy arrays with 3 classes and tensors with 4")
 
@@ -240,7 +243,7 @@ class _Calls:
         self.calls = []
 
 
-class RecordingSGD(keras.optimizers.SGD):
+class _RecordingSGD(keras.optimizers.SGD):
     """Plain SGD that records the gradients and variables of every ``apply``."""
 
     def __init__(self, role: str):
@@ -387,8 +390,8 @@ def _run_step(function, inputs, *, doing="Your function"):
     """Run the learner's step on fresh tiny networks; (networks, optimizers, result)."""
     generator, discriminator, real, latent = _tiny_gan()
     networks = {"generator": generator, "discriminator": discriminator}
-    optimizers = {"generator": RecordingSGD("generator"),
-                  "discriminator": RecordingSGD("discriminator")}
+    optimizers = {"generator": _RecordingSGD("generator"),
+                  "discriminator": _RecordingSGD("discriminator")}
     try:
         result = compare.call(function, generator, discriminator, optimizers["generator"],
                               optimizers["discriminator"], *inputs(real, latent), doing=doing)

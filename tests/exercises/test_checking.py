@@ -180,3 +180,37 @@ def test_registering_a_second_exercise_under_one_name_is_refused():
 def test_the_package_docstring_names_every_exercise():
     for name in SIGNATURES:
         assert name in exercises.__doc__
+
+
+def test_the_checks_draw_nothing_from_the_notebooks_random_generators():
+    """A check cell leaves the notebook's later random draws as they were (building the
+    learner's DCGAN generator draws its initial weights, so that check is left out)."""
+    import random
+
+    import keras
+    import numpy as np
+
+    def draws():
+        return random.random(), np.random.rand(), float(keras.random.normal(()))
+
+    keras.utils.set_random_seed(0)
+    before = draws()
+    keras.utils.set_random_seed(0)
+    for name in sorted(set(SIGNATURES) - {"dcgan_generator"}):
+        check(name, EXERCISES[name].reference, verbose=False)
+    assert draws() == before
+
+
+def test_an_answer_that_breaks_a_comparison_is_reported_not_raised(monkeypatch):
+    import dataclasses
+
+    def checker(function):
+        raise RuntimeError("cannot compare")
+
+    monkeypatch.setitem(EXERCISES, "fgsm", dataclasses.replace(EXERCISES["fgsm"],
+                                                               checker=checker))
+    result = check("fgsm", lambda *args: None, verbose=False)
+    assert not result.passed
+    assert "The check could not use what your function returned (RuntimeError: cannot " \
+           "compare)." in result.message
+    assert result.function is EXERCISES["fgsm"].reference

@@ -36,7 +36,7 @@ def test_a_generator_without_tanh_leaves_the_pixel_range(failure):
         return keras.Model(*_generator(latent_dim, activation=None))
 
     message = failure("dcgan_generator", dcgan_generator)
-    assert "The pixels leave [-1, 1] (for z of about 100 they go from " in message
+    assert "The pixels leave [-1, 1] (for a z 100 times larger they go from " in message
     assert "end the last layer with activation='tanh'." in message
 
 
@@ -98,7 +98,7 @@ def test_the_label_itself_joined_instead_of_its_one_hot_vector_is_named(failure)
         column = tf.cast(tf.reshape(labels, (-1, 1)), tf.float32)
         return tf.concat([_latent(latent), column], axis=-1)
 
-    assert "has shape (4, 4), not (4, 6): that is the label itself (one column); join its " \
+    assert "has shape (4, 6), not (4, 8): that is the label itself (one column); join its " \
            "one-hot vector" in failure("conditional_input", conditional_input)
 
 
@@ -115,9 +115,17 @@ def test_joining_along_the_batch_axis_is_named(failure):
         latent = _latent(latent)
         return tf.concat([latent, tf.one_hot(labels, latent.shape[1])], axis=0)
 
-    assert "has shape (8, 3), not (4, 6): join the latent and the one-hot label along the " \
+    assert "has shape (8, 5), not (4, 8): join the latent and the one-hot label along the " \
            "last axis (axis=-1), not the batch axis." in failure("conditional_input",
                                                                    conditional_input)
+
+
+def test_the_one_hot_label_alone_is_named(failure):
+    def conditional_input(latent, labels, num_classes):
+        return tf.one_hot(labels, num_classes)
+
+    assert "has shape (4, 3), not (4, 8): that is the one-hot label alone; join the latent " \
+           "and it." in failure("conditional_input", conditional_input)
 
 
 def test_a_one_hot_vector_shifted_by_one_is_named(failure):
@@ -125,7 +133,7 @@ def test_a_one_hot_vector_shifted_by_one_is_named(failure):
         shifted = tf.one_hot(tf.convert_to_tensor(labels) - 1, num_classes)
         return tf.concat([_latent(latent), shifted], axis=-1)
 
-    assert "The one-hot part of row 0 for a latent of shape (4, 3), labels [0, 2, 1, 2] and " \
+    assert "The one-hot part of row 0 for a latent of shape (4, 5), labels [0, 2, 1, 2] and " \
            "num_classes=3 is [0, 0, 0] but label 0 is [1, 0, 0]" in \
         failure("conditional_input", conditional_input)
 
