@@ -17,12 +17,14 @@ What lives where, in the order a learner meets it (each subpackage's docstring s
   ``ganlib.conditional`` (labels on demand), ``ganlib.augmentation`` (training data from a
   GAN), ``ganlib.translation`` (pix2pix, CycleGAN), ``ganlib.robustness`` (attacks and a
   GAN defence), ``ganlib.vae`` (the variational autoencoder);
-- ``ganlib.viz``: figures and text tables; ``ganlib.ui``: every ipywidgets panel.
+- ``ganlib.viz``: figures and text tables; ``ganlib.ui``: every ipywidgets panel;
+- ``ganlib.exercises``: the learner's exercises, each with a check that says at once what
+  is right or wrong and falls back to the reference solution.
 
-Imports point down this list (``ui`` at the top, ``data``, ``losses`` and ``viz`` at the
-bottom), never up and never in a circle; ``tests/test_imports.py`` checks it. Import the
-parts you need: ``from ganlib import data, losses, training``. Importing ganlib never
-touches the network.
+Imports point down this list (``ui`` and ``exercises`` at the top, ``data``, ``losses`` and
+``viz`` at the bottom), never up and never in a circle; ``tests/test_imports.py`` checks it.
+Import the parts you need: ``from ganlib import data, losses, training``. Importing ganlib
+never touches the network.
 """
 
 import importlib
@@ -31,7 +33,7 @@ __version__ = "0.1.0"
 
 #: The subpackages and modules a notebook imports, in the order a learner meets them.
 PARTS = ("data", "losses", "nets", "evaluation", "training", "playground", "conditional",
-         "augmentation", "translation", "robustness", "vae", "viz", "ui")
+         "augmentation", "translation", "robustness", "vae", "viz", "ui", "exercises")
 
 __all__ = ["PARTS", "__version__", *PARTS]
 

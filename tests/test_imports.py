@@ -23,7 +23,7 @@ LAYERS = (
     ("training",),
     ("playground", "conditional", "translation", "robustness", "vae"),
     ("augmentation",),
-    ("ui",),
+    ("ui", "exercises"),
 )
 LEVEL = {part: level for level, parts in enumerate(LAYERS) for part in parts}
 
