@@ -8,6 +8,7 @@ the notebooks also prove that they run offline on the bundled data.
 import ast
 import json
 import math
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -110,9 +111,23 @@ def test_every_parameter_is_checked_first_thing_after_the_parameters_cell(notebo
     assert _checked_names(following.source) == parameters
 
 
+@pytest.fixture(scope="module")
+def dcgan_run(tmp_path_factory):
+    """Notebook 04 run once in its quick setting, offline on an empty data folder: the
+    folder holding its ``out/`` and the executed notebook, shared by the tests that read them."""
+    folder = tmp_path_factory.mktemp("dcgan_run")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("GANLIB_DATA_DIR", str(tmp_path_factory.mktemp("dcgan_data")))
+        executed = _run(NOTEBOOK_DIR / "04_dcgan.ipynb", folder)
+    return folder, executed
+
+
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
-def test_notebook_runs_headless_in_quick_setting(notebook, tmp_path):
-    executed = _run(notebook, tmp_path)
+def test_notebook_runs_headless_in_quick_setting(notebook, tmp_path, request):
+    if notebook.stem == "04_dcgan":
+        tmp_path, executed = request.getfixturevalue("dcgan_run")
+    else:
+        executed = _run(notebook, tmp_path)
     for name in EXPECTED_FILES[notebook.stem]:
         written = tmp_path / "out" / name
         assert written.exists() and written.stat().st_size > 1000, name
@@ -122,8 +137,8 @@ def test_notebook_runs_headless_in_quick_setting(notebook, tmp_path):
         assert DATA_LINES[notebook.stem] in _stdout(executed)
 
 
-def test_dcgan_notebook_says_which_dataset_it_fell_back_to(tmp_path):
-    executed = _run(NOTEBOOK_DIR / "04_dcgan.ipynb", tmp_path)
+def test_dcgan_notebook_says_which_dataset_it_fell_back_to(dcgan_run):
+    tmp_path, executed = dcgan_run
     text = _stdout(executed)
     assert "NOTICE: fashion_mnist is not available" in text
     assert "restored model draws identical images: True" in text
@@ -133,19 +148,12 @@ def test_dcgan_notebook_says_which_dataset_it_fell_back_to(tmp_path):
     assert 0 <= written["precision"] <= 1 and 0 <= written["recall"] <= 1
 
 
-@pytest.mark.parametrize(("name", "value", "expected"), [
-    ("LATENT_DIM", "64", "LATENT_DIM must be a whole number >= 1 and <= 4096"),
-    ("LATENT_DIM", -4, "LATENT_DIM must be a whole number >= 1 and <= 4096"),
-    ("D_LEARNING_RATE", 3.0, "D_LEARNING_RATE must be a finite number > 0 and < 1"),
-    ("DATASET", "imagenet", "DATASET must be one of ['cifar10', 'digits', 'fashion_mnist', "
-                            "'mnist']"),
-])
-def test_bad_papermill_parameter_is_refused_with_its_name(name, value, expected, tmp_path):
+def test_a_number_given_as_text_by_papermill_is_refused_with_its_name(tmp_path):
+    """``-r LATENT_DIM 64`` injects the text "64": the run stops, naming it."""
     with pytest.raises(papermill.PapermillExecutionError) as error:
-        _run(NOTEBOOK_DIR / "04_dcgan.ipynb", tmp_path, **{name: value})
-    assert expected in str(error.value)
-    shown = f"{value!r} (str)" if isinstance(value, str) else repr(value)
-    assert f"got {shown}." in str(error.value)
+        _run(NOTEBOOK_DIR / "04_dcgan.ipynb", tmp_path, LATENT_DIM="64")
+    assert "LATENT_DIM must be a whole number >= 1 and <= 4096" in str(error.value)
+    assert "got '64' (str)." in str(error.value)
 
 
 def _refused_at_the_recipe_cell(notebook, tmp_path, **parameters):
@@ -159,7 +167,40 @@ def _refused_at_the_recipe_cell(notebook, tmp_path, **parameters):
     return str(error.value)
 
 
+def test_dcgan_notebook_stops_at_its_recipe_cell_on_a_bad_flag(tmp_path):
+    assert "QUICK must be True or False, got 'no' (str)." \
+        in _refused_at_the_recipe_cell("04_dcgan.ipynb", tmp_path, QUICK="no")
+
+
+def _without_magics(source):
+    return "\n".join(line for line in source.splitlines() if not line.startswith("%"))
+
+
+def _check_cell_error(notebook, **parameters):
+    """The message of the check at the top of the recipe cell for these values, run in this
+    process after the setup cell's imports: the parameters cell's defaults, then the values
+    papermill would inject (the same check in a kernel is proven by the tests above)."""
+    cells = nbformat.read(NOTEBOOK_DIR / notebook, as_version=4).cells
+    index = next(i for i, c in enumerate(cells) if "parameters" in c.metadata.get("tags", []))
+    following = next(c for c in cells[index + 1:] if c.cell_type == "code")
+    check = ast.Module([ast.parse(following.source).body[0]], type_ignores=[])
+    imports = [node for cell in cells[:index] if cell.cell_type == "code"
+               for node in ast.parse(_without_magics(cell.source)).body
+               if isinstance(node, ast.Import | ast.ImportFrom)]
+    namespace = {}
+    exec(compile(ast.Module(imports, type_ignores=[]), notebook, "exec"), namespace)  # noqa: S102
+    exec(cells[index].source, namespace)  # noqa: S102 - the notebook's own parameters
+    namespace.update(QUICK, **parameters)
+    with pytest.raises((TypeError, ValueError)) as error:
+        exec(compile(check, notebook, "exec"), namespace)  # noqa: S102
+    return str(error.value)
+
+
 @pytest.mark.parametrize(("name", "value", "expected"), [
+    ("LATENT_DIM", -4, "LATENT_DIM must be a whole number >= 1 and <= 4096"),
+    ("D_LEARNING_RATE", 3.0, "D_LEARNING_RATE must be a finite number > 0 and < 1"),
+    ("DATASET", "imagenet", "DATASET must be one of ['cifar10', 'digits', 'fashion_mnist', "
+                            "'mnist']"),
     ("CHECKPOINT_EVERY", 0, "CHECKPOINT_EVERY must be a whole number >= 1 (steps between two "
                             "checkpoints), got 0."),
     ("DATA_LIMIT", 0, "DATA_LIMIT must be a whole number >= 1 (or None: every image), got 0."),
@@ -167,21 +208,22 @@ def _refused_at_the_recipe_cell(notebook, tmp_path, **parameters):
                          "below 2**32), got 4294967296."),
     ("EVAL_SAMPLES", 0, "EVAL_SAMPLES must be a whole number >= 1 (generated images scored at "
                         "the end), got 0."),
-    ("QUICK", "no", "QUICK must be True or False, got 'no' (str)."),
 ])
-def test_dcgan_notebook_refuses_a_notebook_only_parameter_at_its_recipe_cell(name, value,
-                                                                             expected, tmp_path):
-    assert expected in _refused_at_the_recipe_cell("04_dcgan.ipynb", tmp_path, **{name: value})
+def test_dcgan_notebook_refuses_a_bad_parameter_at_its_recipe_cell(name, value, expected):
+    message = _check_cell_error("04_dcgan.ipynb", **{name: value})
+    assert expected in message
+    shown = f"{value!r} (str)" if isinstance(value, str) else repr(value)
+    assert f"got {shown}." in message
 
 
-def test_pix2pix_notebook_refuses_an_unknown_task_at_its_recipe_cell(tmp_path):
+def test_pix2pix_notebook_refuses_an_unknown_task_at_its_recipe_cell():
     assert "TASK must be one of ['edges', 'colour', 'resolution'], got 'sketch' (str)." \
-        in _refused_at_the_recipe_cell("09_pix2pix.ipynb", tmp_path, TASK="sketch")
+        in _check_cell_error("09_pix2pix.ipynb", TASK="sketch")
 
 
-def test_resume_continues_from_the_notebook_checkpoint(tmp_path):
+def test_resume_continues_from_the_notebook_checkpoint(dcgan_run, tmp_path):
     """A second run with more steps continues the first one's checkpoint."""
-    _run(NOTEBOOK_DIR / "04_dcgan.ipynb", tmp_path)  # quick: 60 steps on 512 images
+    shutil.copytree(dcgan_run[0] / "out", tmp_path / "out")  # quick: 60 steps on 512 images
     executed = _run(NOTEBOOK_DIR / "04_dcgan.ipynb", tmp_path, QUICK=False, STEPS=100,
                     DATA_LIMIT=512, REFRESH_EVERY=20, CHECKPOINT_EVERY=20)
     text = _stdout(executed)
@@ -233,8 +275,6 @@ def test_conditional_notebook_trains_and_restores_the_auxiliary_classifier_gan(t
     assert any("-auxiliary" in path.name for path in (tmp_path / "out" / "checkpoints").iterdir())
 
 
-def test_conditional_notebook_refuses_an_unknown_discriminator(tmp_path):
-    with pytest.raises(papermill.PapermillExecutionError) as error:
-        _run(NOTEBOOK_DIR / "07_conditional.ipynb", tmp_path, DISCRIMINATOR="acgan")
+def test_conditional_notebook_refuses_an_unknown_discriminator():
     assert "DISCRIMINATOR must be one of ['auxiliary', 'projection'], got 'acgan' (str)." \
-        in str(error.value)
+        in _check_cell_error("07_conditional.ipynb", DISCRIMINATOR="acgan")
