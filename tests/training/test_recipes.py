@@ -76,6 +76,10 @@ def test_sizes_too_large_for_a_laptop_are_refused():
         DCGANRecipe(width=1024)
     with pytest.raises(ValueError, match=r"BATCH_SIZE must be a whole number >= 1 and <= 8192"):
         DCGANRecipe(batch_size=10_000)
+    # each discriminator update is unrolled in the step: 400 of them never finished
+    with pytest.raises(ValueError, match=r"D_STEPS must be a whole number >= 1 and <= 100 .*"
+                                         r"got 400"):
+        DCGANRecipe(d_steps=400)
 
 
 def test_an_int_for_a_float_field_and_numpy_numbers_are_accepted():
