@@ -1,8 +1,8 @@
 """The Chinese way into the course stays true to the notebooks.
 
 Every notebook has one Chinese summary cell, right after its title, that states the same
-time as the title cell; GLOSSARY.md has every key term, each linked to notebooks that
-exist.
+time as the title cell; README.zh-CN.md's course map lists every notebook with that same
+time; GLOSSARY.md has every key term, each linked to notebooks that exist.
 """
 
 import re
@@ -11,8 +11,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from coursekit.chinese import ZH_HEADING, zh_cells, zh_summary, zh_time_line
-from coursekit.stated_time import parse_stated_time
+from coursekit.chinese import ZH_HEADING, zh_cells, zh_stated_time, zh_summary, zh_time_line
+from coursekit.stated_time import parse_stated_time, stated_time
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((PROJECT_DIR / "notebooks").glob("[0-9][0-9]_*.ipynb"))
@@ -95,3 +95,35 @@ def test_glossary_explains_the_key_term(term):
     assert rows, f"GLOSSARY.md has no row for {term!r}"
     if term in REQUIRED_CHINESE:
         assert any(REQUIRED_CHINESE[term] in row[1] for row in rows), (term, rows)
+
+
+def _readme_map():
+    """{notebook file: (number, link text, time)} from README.zh-CN.md's course map."""
+    text = (PROJECT_DIR / "README.zh-CN.md").read_text(encoding="utf-8")
+    section = text.split("\n## 课程地图\n", 1)[1].split("\n## ", 1)[0]
+    rows = {}
+    for number, notebook, _, time in _table_rows(section):
+        (title, target), = NOTEBOOK_LINK.findall(notebook)
+        rows[target] = (number, title, time)
+    return rows
+
+
+def test_chinese_readme_maps_every_notebook_with_its_stated_time():
+    rows = _readme_map()
+    expected = {f"notebooks/{path.name}" for path in NOTEBOOKS}
+    assert set(rows) == expected, ("README.zh-CN.md's course map lists "
+                                   f"{sorted(set(rows) - expected)} that do not exist and misses "
+                                   f"{sorted(expected - set(rows))}")
+    for path in NOTEBOOKS:
+        title = zh_summary(nbformat.read(path, as_version=4)).title
+        time = zh_stated_time(stated_time(path))
+        assert rows[f"notebooks/{path.name}"] == (path.stem[:2], title, time), (
+            f"README.zh-CN.md's row of {path.name} is out of date; it should read "
+            f"| {path.stem[:2]} | [{title}](notebooks/{path.name}) | ... | {time} |")
+
+
+def test_the_two_readmes_link_each_other():
+    english = (PROJECT_DIR / "README.md").read_text(encoding="utf-8").splitlines()
+    chinese = (PROJECT_DIR / "README.zh-CN.md").read_text(encoding="utf-8").splitlines()
+    assert any("(README.zh-CN.md)" in line for line in english[:5])
+    assert any("(README.md)" in line for line in chinese[:5])
