@@ -7,7 +7,8 @@ beforehand). Headless Chromium, driven by Playwright, opens each notebook that h
 widgets, runs all cells from the Run menu, then drags the slider, types into the fields
 (an invalid value first, to see it refused), presses the buttons, and checks the effects
 in the page and in the kernel. A screenshot of each panel goes to ``outputs/browser/``.
-The last test opens the readable site that the main job renders and follows its links.
+The last two tests open the readable site that the main job renders (run once, in the
+quick setting) and follow the links of its English and its Chinese course map.
 
 Requests to any host but 127.0.0.1 are blocked. Errors in the browser console fail the
 test, except the noise listed in ``UNRELATED_CONSOLE_ERRORS`` (with the reason for each).
@@ -512,12 +513,19 @@ def test_other_widget_notebook_renders_and_answers_its_controls(notebook_page, s
         _screenshot(widgets.nth(index), f"{stem}_widget_{index + 1}.png", min_bytes=1_000)
 
 
-@pytest.mark.browser
-def test_site_opens_and_links_every_notebook(chromium_path, browser, tmp_path):
-    """The main job's site, in the quick setting: every notebook has a page, figures load."""
-    out = tmp_path / "outputs"
+@pytest.fixture(scope="module")
+def quick_site(chromium_path, tmp_path_factory):
+    """The main job run in its quick setting: (its output folder, the runs)."""
+    out = tmp_path_factory.mktemp("site") / "outputs"
     runs = runner.run_course(out, quick=True, parameters={"ALLOW_DOWNLOAD": False})
     assert all(run.status == "ok" for run in runs), [(r.notebook, r.error) for r in runs]
+    return out, runs
+
+
+@pytest.mark.browser
+def test_site_opens_and_links_every_notebook(quick_site, browser):
+    """The main job's site, in the quick setting: every notebook has a page, figures load."""
+    out, runs = quick_site
     page = browser.new_page()
     console = Console(page)
     page.goto((out / "site" / "index.html").as_uri())
@@ -541,5 +549,39 @@ def test_site_opens_and_links_every_notebook(chromium_path, browser, tmp_path):
             widget = page.locator(".site-widget").last
             assert widget.get_by_role("button").count() >= 3  # the panel's buttons
             _screenshot(widget, f"site_{runs[index].notebook}_panel.png")
+    page.close()
+    assert not console.course_errors(), console.course_errors()
+
+
+@pytest.mark.browser
+def test_chinese_site_index_links_every_notebook(quick_site, browser):
+    """The Chinese course map: in Chinese, one summary per notebook, links that open the
+    notebook's page, and a link to the English map and back."""
+    out, runs = quick_site
+    index = (out / "site" / "index.zh-CN.html").as_uri()
+    page = browser.new_page()
+    console = Console(page)
+    page.goto(index)
+    assert page.locator("html").get_attribute("lang") == "zh-CN"
+    links = page.locator("#course-map a.site-notebook")
+    titles = links.all_inner_texts()
+    assert [title[:2] for title in titles] == [run.notebook[:2] for run in runs]
+    summaries = page.locator("#course-map td.site-summary").all_inner_texts()
+    assert len(summaries) == len(runs) and all("关键结果" in text for text in summaries)
+    for index_of_link, title in enumerate(titles):
+        page.goto(index)
+        page.locator("#course-map a.site-notebook").nth(index_of_link).click()
+        page.wait_for_load_state("load")
+        assert page.url.endswith(f"/{runs[index_of_link].notebook}.html")
+        assert page.locator("h1").first.inner_text().startswith(title[:2])
+        page.locator(".site-nav a", has_text="中文课程地图").first.click()
+        page.wait_for_load_state("load")
+        assert page.url == index
+    page.locator("a[hreflang=en]").click()
+    page.wait_for_load_state("load")
+    assert page.url == (out / "site" / "index.html").as_uri()
+    page.locator("a[hreflang=zh-CN]").click()
+    page.wait_for_load_state("load")
+    assert page.url == index
     page.close()
     assert not console.course_errors(), console.course_errors()

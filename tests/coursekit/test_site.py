@@ -14,7 +14,7 @@ from nbconvert import HTMLExporter
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output, new_raw_cell
 from PIL import Image
 
-from coursekit import site, static_html
+from coursekit import chinese, site, static_html
 
 MAP = (("01_widgets", "Widgets", "a panel in its last state"),
        ("02_later", "Later", "not written yet"))
@@ -107,11 +107,75 @@ def test_index_follows_the_course_map_and_links_every_page(executed, tmp_path):
     assert links == [("01_widgets.html", "01 · Widgets"), ("99_extra.html", "99 · Extra")]
     assert "ok in 3 s (quick setting)" in index
     assert re.search(r'<tr class="site-coming"><td>02</td><td>Later</td>.*coming', index)
+    assert '<a href="index.zh-CN.html" hreflang="zh-CN" lang="zh-CN">' in index
     page = (tmp_path / "site" / "01_widgets.html").read_text()
     assert '<a href="index.html">Course map</a>' in page
+    assert '<a href="index.zh-CN.html">中文课程地图</a>' in page
     assert '<a href="99_extra.html">99 · Extra →</a>' in page
     assert "ok in 3 s (quick setting)" in page
     assert "<title>01 · Widgets</title>" in page
+
+
+def _chinese_notebook(stem, summary=None, time="about 6 minutes (5 of them training).\n"
+                      "With `QUICK = True` the whole notebook runs in under a minute."):
+    """A notebook with a stated time and, when given, a Chinese summary cell."""
+    cells = [new_markdown_cell(f"# {stem[:2]} · {stem}\n\n**Time on a laptop CPU:** {time}")]
+    if summary is not None:
+        cells.append(new_markdown_cell(summary, metadata={"tags": ["zh"]}))
+    return new_notebook(cells=[*cells, new_markdown_cell("## Setup")])
+
+
+def _render_chinese(folder, summaries, notes=None):
+    """Render a site of notebooks with these Chinese summaries ({stem: summary or None})."""
+    executed = folder / "executed"
+    executed.mkdir()
+    for stem, summary in summaries.items():
+        nbformat.write(_chinese_notebook(stem, summary), executed / f"{stem}.ipynb")
+    return site.render_site(executed, folder / "site", course_map=MAP, notes=notes)
+
+
+def test_chinese_index_has_each_notebook_time_and_summary(tmp_path):
+    summary = ("## 中文概要：小部件\n\n学会**控制面板**。\n\n"
+               "**用时（笔记本电脑 CPU）：** 约 6 分钟（`QUICK = True` 时不到 1 分钟）\n\n"
+               "**关键结果：** 面板的最后状态。")
+    result = _render_chinese(tmp_path, {"01_widgets": summary, "99_extra": None},
+                             notes={"01_widgets": "ok in 3 s (quick setting)"})
+    assert result.index_zh == tmp_path / "site" / "index.zh-CN.html"
+    soup = BeautifulSoup(result.index_zh.read_text(), "html.parser")
+    assert soup.html["lang"] == "zh-CN"
+    assert soup.find("a", hreflang="en")["href"] == "index.html"
+    rows = [[cell for cell in row.find_all("td")]
+            for row in soup.find(id="course-map").tbody.find_all("tr")]
+    assert [row[0].text for row in rows] == ["01", "02", "99"]
+    number, notebook, time, text, note = rows[0]
+    assert [(a["href"], a.text) for a in notebook.find_all("a")] \
+        == [("01_widgets.html", "01 · 01_widgets")]
+    assert notebook.find(class_="site-zh-title").text == "小部件"
+    assert time.text.strip() == "约 6 分钟（QUICK = True 时不到 1 分钟）"
+    assert text.find("strong", string="控制面板") and "面板的最后状态" in text.text
+    assert "用时" not in text.text  # the time has a column of its own
+    assert note.text == "ok in 3 s (quick setting)"
+    assert rows[1][0].parent["class"] == ["site-coming"] and "即将推出" in rows[1][3].text
+    assert "暂无中文概要" in rows[2][3].text
+
+
+def test_chinese_summary_with_a_script_keeps_its_text_not_the_script(tmp_path, capsys):
+    summary = ("## 中文概要：<script>alert(1)</script>标题\n\n"
+               "概要<script>document.title = 'page-taken'</script>"
+               '<img src="x" onerror="alert(2)"><a href="javascript:alert(3)">链接</a>')
+    result = _render_chinese(tmp_path, {"01_page": summary})
+    assert result.index_zh_removed == {"<script>": 1, "javascript: link": 1, "onerror=": 1,
+                                       "image not embedded as PNG, GIF or JPEG data": 1}
+    page = result.index_zh.read_text()
+    _runs_nothing(page, scripts=[])
+    soup = BeautifulSoup(page, "html.parser")
+    assert soup.find(class_="site-zh-title").text == "<script>alert(1)</script>标题"
+    assert "概要" in soup.find(class_="site-summary").text and "page-taken" not in page
+    assert not soup.find("a", string="链接").has_attr("href")
+    assert ("Site page index.zh-CN.html: left out what could run code or load from elsewhere "
+            "(see the README, 'Reading the course without installing anything'): <script> x1, "
+            "image not embedded as PNG, GIF or JPEG data x1, javascript: link x1, onerror= x1\n"
+            in capsys.readouterr().out)
 
 
 def test_screenshots_of_a_notebook_follow_its_last_widget(executed, tmp_path):
@@ -157,12 +221,12 @@ PNG_URI = f"data:image/png;base64,{base64.b64encode(PNG).decode()}"
 GIF_URI = f"data:image/gif;base64,{base64.b64encode(GIF).decode()}"
 
 
-def _runs_nothing(page):
-    """Check a page's text: no script but the MathJax loader, no handler, no javascript:."""
+def _runs_nothing(page, scripts=PAGE_SCRIPTS):
+    """Check a page's text: no script but ``scripts`` (the MathJax loader of a notebook's
+    page), no handler, no javascript:."""
     soup = BeautifulSoup(page, "html.parser")
-    assert [(tag.get("src"), tag.get("type")) for tag in soup.find_all("script")] \
-        == PAGE_SCRIPTS
-    assert page.lower().count("<script") == len(PAGE_SCRIPTS)
+    assert [(tag.get("src"), tag.get("type")) for tag in soup.find_all("script")] == scripts
+    assert page.lower().count("<script") == len(scripts)
     assert not [(tag.name, name) for tag in soup.find_all(True) for name in tag.attrs
                 if name.startswith("on")]
     assert "onerror=" not in page.lower() and "javascript:" not in page.lower()
@@ -323,6 +387,24 @@ def test_course_pages_lose_nothing_and_run_only_mathjax(course_site):
     for page in course_site.pages:
         assert page.removed == {}, page.notebook
         _runs_nothing(page.path.read_text())
+
+
+def test_course_chinese_index_summarises_every_notebook_and_its_links_resolve(course_site):
+    assert course_site.index_zh_removed == {}
+    page = course_site.index_zh.read_text()
+    _runs_nothing(page, scripts=[])
+    soup = BeautifulSoup(page, "html.parser")
+    assert soup.html["lang"] == "zh-CN"
+    notebooks = soup.find(id="course-map").find_all("a", class_="site-notebook")
+    assert [a["href"] for a in notebooks] == [p.path.name for p in course_site.pages]
+    for row, page_of_notebook in zip(soup.find(id="course-map").tbody.find_all("tr"),
+                                     course_site.pages, strict=True):
+        summary = chinese.zh_summary(nbformat.read(PROJECT_DIR / "notebooks" /
+                                                   f"{page_of_notebook.notebook}.ipynb", 4))
+        assert row.find(class_="site-zh-title").text == summary.title
+        assert "关键结果" in row.find(class_="site-summary").text
+    for link in soup.find_all("a"):
+        assert (course_site.index_zh.parent / link["href"]).is_file(), link["href"]
 
 
 def test_loss_mathematics_page_keeps_its_formulas_and_figures(course_site):
