@@ -1,13 +1,20 @@
-"""The course map: the notebooks in the order a learner takes them, and which exist yet."""
+"""The course map: the notebooks in the order a learner takes them, which exist yet, and
+the one repository address the course is published from (its Colab and Binder links)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["COURSE_MAP", "PROJECT_DIR", "available_notebooks", "course_map_table"]
+from coursekit import course_folder
 
-#: The project folder: ``notebooks/`` and ``outputs/`` are in it.
-PROJECT_DIR = Path(__file__).resolve().parent.parent
+__all__ = ["BRANCH", "COURSE_MAP", "REPOSITORY", "available_notebooks", "binder_url",
+           "colab_url", "course_map_table"]
+
+#: Where the course is published. The "Open in Colab" and Binder links, and the Colab
+#: set-up cell (tools/colab_cells.py), are built from it and nothing else.
+REPOSITORY = "https://github.com/gan-course/gan-course"
+#: The branch those links open.
+BRANCH = "main"
 
 #: (file stem, title, what it teaches), in the order a learner takes them.
 COURSE_MAP = (
@@ -28,10 +35,27 @@ COURSE_MAP = (
 )
 
 
+def _github_path() -> str:
+    """``owner/name`` of ``REPOSITORY``."""
+    return REPOSITORY.removeprefix("https://github.com/").strip("/")
+
+
+def colab_url(notebook: str) -> str:
+    """The address that opens ``notebooks/<notebook>`` of the repository in Colab."""
+    return (f"https://colab.research.google.com/github/{_github_path()}/blob/{BRANCH}/"
+            f"notebooks/{notebook}")
+
+
+def binder_url() -> str:
+    """The address that opens the course's first notebook on mybinder.org."""
+    return (f"https://mybinder.org/v2/gh/{_github_path()}/{BRANCH}"
+            "?urlpath=lab/tree/notebooks/00_start_here.ipynb")
+
+
 def available_notebooks(notebook_dir=None):
-    """The notebooks that exist, in course order."""
-    notebook_dir = Path(notebook_dir or PROJECT_DIR / "notebooks")
-    return sorted(notebook_dir.glob("[0-9][0-9]_*.ipynb"))
+    """The notebooks that exist, in course order (default: those of the course folder)."""
+    folder = Path(notebook_dir or course_folder.notebook_dir())
+    return sorted(folder.glob("[0-9][0-9]_*.ipynb"))
 
 
 def course_map_table(notebook_dir=None) -> str:
