@@ -3,12 +3,13 @@ the one repository address the course is published from (its Colab and Binder li
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from coursekit import course_folder
 
-__all__ = ["BRANCH", "COURSE_MAP", "REPOSITORY", "available_notebooks", "binder_url",
-           "colab_url", "course_map_table"]
+__all__ = ["BRANCH", "COLAB_BADGE", "COURSE_MAP", "REPOSITORY", "available_notebooks",
+           "binder_badge", "binder_url", "colab_badge", "colab_url", "course_map_table"]
 
 #: Where the course is published. The "Open in Colab" and Binder links, and the Colab
 #: set-up cell (tools/colab_cells.py), are built from it and nothing else.
@@ -50,6 +51,21 @@ def binder_url() -> str:
     """The address that opens the course's first notebook on mybinder.org."""
     return (f"https://mybinder.org/v2/gh/{_github_path()}/{BRANCH}"
             "?urlpath=lab/tree/notebooks/00_start_here.ipynb")
+
+
+def colab_badge(notebook: str) -> str:
+    """The markdown of the "Open in Colab" badge of ``notebooks/<notebook>``."""
+    return ("[![Open in Colab](https://colab.research.google.com/assets/colab-badge.svg)]"
+            f"({colab_url(notebook)})")
+
+
+def binder_badge() -> str:
+    """The markdown of the "Launch Binder" badge of the course."""
+    return f"[![Launch Binder](https://mybinder.org/badge_logo.svg)]({binder_url()})"
+
+
+#: An "Open in Colab" badge in markdown, of any address; group 1 is the link.
+COLAB_BADGE = re.compile(r"\[!\[Open in Colab\]\([^)\s]*\)\]\(([^)\s]*)\)")
 
 
 def available_notebooks(notebook_dir=None):
