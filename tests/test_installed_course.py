@@ -51,8 +51,8 @@ def _files(folder: Path) -> dict:
 
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory, tool_module):
-    """(fresh python, its site-packages, HOME, what the Colab cell printed) after the Colab
-    set-up cell installed the wheel into the fresh environment."""
+    """(fresh python, its site-packages, HOME, what the Colab cell printed, the wheel) after
+    the Colab set-up cell installed the wheel into the fresh environment."""
     root = tmp_path_factory.mktemp("installed")
     sources = root / "sources"
     shutil.copytree(PROJECT_DIR, sources, ignore=_not_sources)
@@ -80,11 +80,11 @@ def installed(tmp_path_factory, tool_module):
     home, colab = root / "home", root / "content"
     colab.mkdir()
     out = _run([python, "-c", script], colab, home, COLAB_RELEASE_TAG="tested-here")
-    return python, site_packages, home, out
+    return python, site_packages, home, out, wheel
 
 
 def test_the_colab_cell_installs_the_course_and_imports_it_in_the_same_process(installed):
-    python, site_packages, home, out = installed
+    python, site_packages, home, out, _ = installed
     assert f"ganlib from {site_packages / 'ganlib' / '__init__.py'}" in out
     assert "Adding what Colab lacks" not in out  # everything is there already
     assert f"Working folder: {home.parent / 'content' / 'gan-course' / 'notebooks'}" in out
@@ -92,7 +92,7 @@ def test_the_colab_cell_installs_the_course_and_imports_it_in_the_same_process(i
 
 def test_the_installed_course_runs_outside_a_clone_and_writes_nothing_into_site_packages(
         installed, tmp_path):
-    python, site_packages, home, _ = installed
+    python, site_packages, home, *_ = installed
     before = _files(site_packages)
     course = tmp_path / "gan-course"
     out = _run([python, "-m", "coursekit", "get", str(course)], tmp_path, home)
@@ -111,3 +111,15 @@ def test_the_installed_course_runs_outside_a_clone_and_writes_nothing_into_site_
     assert data_dir.is_relative_to(home)  # the user data folder, e.g. ~/.local/share/ganlib
     assert (data_dir / "classifiers" / "digits.keras").exists()
     assert _files(site_packages) == before
+
+
+@pytest.mark.parametrize("version", ["3.14", "3.9"])
+def test_pip_refuses_a_python_tensorflow_has_no_wheel_for(installed, version, tmp_path):
+    """Said by the package's metadata, before pip downloads anything."""
+    result = subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--dry-run", "--no-deps", "--ignore-installed",
+         "--only-binary=:all:", "--python-version", version, "--target", str(tmp_path),
+         str(installed[-1])], capture_output=True, text=True, timeout=120)
+    assert result.returncode != 0
+    assert (f"ERROR: Package 'ganlib' requires a different Python: {version}.0 not in "
+            "'<3.14,>=3.10'") in result.stderr
