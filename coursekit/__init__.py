@@ -3,12 +3,15 @@
 It runs, times, publishes and sweeps the notebooks; the notebooks themselves use ``ganlib``.
 coursekit may import ganlib, never the other way round.
 
-- ``coursekit.course_map``: the notebooks in course order, and which exist yet.
+- ``coursekit.course_map``: the notebooks in course order, which exist yet, and the
+  repository address the Colab and Binder links are built from.
+- ``coursekit.course_folder``: where the course lives (a clone, or a folder made by
+  ``python -m coursekit get FOLDER`` from the notebooks shipped in the package).
 - ``coursekit.stated_time``: each notebook's stated "Time on a laptop CPU", and its check.
 - ``coursekit.chinese``: each notebook's Chinese summary (its ``zh`` cell) and its stated
   time in Chinese.
 - ``coursekit.runner``: the headless run of the whole course and its summary
-  (``python -m coursekit run [--quick]``, ``python -m coursekit map``).
+  (``python -m coursekit run [--quick]``, ``python -m coursekit map``, ``get FOLDER``).
 - ``coursekit.safe_html``: HTML from a notebook made safe to publish (an allow-list).
 - ``coursekit.static_html``: widgets in their last state and other outputs as static HTML.
 - ``coursekit.site``: the readable site, one page per executed notebook and an index (in

@@ -1,4 +1,5 @@
-"""``python -m coursekit run [--quick] [--only 00 04] [--out DIR] [--no-site]`` or ``map``."""
+"""``python -m coursekit run [--quick] [--only 00 04] [--out DIR] [--no-site]``, ``map``, or
+``get FOLDER``."""
 
 from __future__ import annotations
 

@@ -1,13 +1,21 @@
-"""The course map: the notebooks in the order a learner takes them, and which exist yet."""
+"""The course map: the notebooks in the order a learner takes them, which exist yet, and
+the one repository address the course is published from (its Colab and Binder links)."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
-__all__ = ["COURSE_MAP", "PROJECT_DIR", "available_notebooks", "course_map_table"]
+from coursekit import course_folder
 
-#: The project folder: ``notebooks/`` and ``outputs/`` are in it.
-PROJECT_DIR = Path(__file__).resolve().parent.parent
+__all__ = ["BRANCH", "COLAB_BADGE", "COURSE_MAP", "REPOSITORY", "available_notebooks",
+           "binder_badge", "binder_url", "colab_badge", "colab_url", "course_map_table"]
+
+#: Where the course is published. The "Open in Colab" and Binder links, and the Colab
+#: set-up cell (tools/colab_cells.py), are built from it and nothing else.
+REPOSITORY = "https://github.com/gan-course/gan-course"
+#: The branch those links open.
+BRANCH = "main"
 
 #: (file stem, title, what it teaches), in the order a learner takes them.
 COURSE_MAP = (
@@ -28,10 +36,42 @@ COURSE_MAP = (
 )
 
 
+def _github_path() -> str:
+    """``owner/name`` of ``REPOSITORY``."""
+    return REPOSITORY.removeprefix("https://github.com/").strip("/")
+
+
+def colab_url(notebook: str) -> str:
+    """The address that opens ``notebooks/<notebook>`` of the repository in Colab."""
+    return (f"https://colab.research.google.com/github/{_github_path()}/blob/{BRANCH}/"
+            f"notebooks/{notebook}")
+
+
+def binder_url() -> str:
+    """The address that opens the course's first notebook on mybinder.org."""
+    return (f"https://mybinder.org/v2/gh/{_github_path()}/{BRANCH}"
+            "?urlpath=lab/tree/notebooks/00_start_here.ipynb")
+
+
+def colab_badge(notebook: str) -> str:
+    """The markdown of the "Open in Colab" badge of ``notebooks/<notebook>``."""
+    return ("[![Open in Colab](https://colab.research.google.com/assets/colab-badge.svg)]"
+            f"({colab_url(notebook)})")
+
+
+def binder_badge() -> str:
+    """The markdown of the "Launch Binder" badge of the course."""
+    return f"[![Launch Binder](https://mybinder.org/badge_logo.svg)]({binder_url()})"
+
+
+#: An "Open in Colab" badge in markdown, of any address; group 1 is the link.
+COLAB_BADGE = re.compile(r"\[!\[Open in Colab\]\([^)\s]*\)\]\(([^)\s]*)\)")
+
+
 def available_notebooks(notebook_dir=None):
-    """The notebooks that exist, in course order."""
-    notebook_dir = Path(notebook_dir or PROJECT_DIR / "notebooks")
-    return sorted(notebook_dir.glob("[0-9][0-9]_*.ipynb"))
+    """The notebooks that exist, in course order (default: those of the course folder)."""
+    folder = Path(notebook_dir or course_folder.notebook_dir())
+    return sorted(folder.glob("[0-9][0-9]_*.ipynb"))
 
 
 def course_map_table(notebook_dir=None) -> str:

@@ -1,6 +1,8 @@
-"""The course as a whole: its map, and the headless run of every notebook with papermill.
+"""The course as a whole: its map, a copy of it, and the headless run of every notebook.
 
-``python -m coursekit run [--quick]`` executes each notebook in ``notebooks/`` into
+``python -m coursekit get FOLDER`` copies the course out of an installed package into
+``FOLDER/notebooks/`` (``coursekit.course_folder``); run the rest from that folder (or a clone).
+``python -m coursekit run [--quick]`` executes each notebook in ``notebooks/`` (papermill) into
 ``outputs/notebooks/`` (figures go to ``outputs/<notebook>/``), renders them as a readable
 site in ``outputs/site/`` (``coursekit.site``), then prints a one-screen summary of what ran,
 how long it took and where the results are. Each notebook's first cell states its "Time on
@@ -18,7 +20,8 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from coursekit.course_map import PROJECT_DIR, available_notebooks, course_map_table
+from coursekit.course_folder import course_dir, get_course
+from coursekit.course_map import available_notebooks, course_map_table
 from coursekit.site import render_site
 from coursekit.stated_time import StatedDuration, check_time, stated_time
 from ganlib._files import read_json, write_json_atomically, write_text_atomically
@@ -107,7 +110,11 @@ def run_course(output_dir=None, quick=False, only=None, notebook_dir=None, site=
     ``parameters`` are passed to every notebook (after ``QUICK``). Also renders the site
     (``site=False`` skips it) and updates ``timings.json``.
     """
-    output_dir = Path(output_dir or PROJECT_DIR / "outputs")
+    if output_dir is None or notebook_dir is None:
+        course = course_dir()
+        output_dir = Path(output_dir or course / "outputs")
+        notebook_dir = notebook_dir or course / "notebooks"
+    output_dir = Path(output_dir)
     notebooks = available_notebooks(notebook_dir)
     if only:
         notebooks = [nb for nb in notebooks if any(nb.stem.startswith(o) for o in only)]
@@ -182,7 +189,7 @@ def format_summary(runs, output_dir, quick, site_line=None) -> str:
         lines.append(f"Readable site      : {site_line}")
     lines += [f"Measured times     : {output_dir / 'timings.json'}",
               f"This summary       : {output_dir / 'summary.txt'}",
-              "Open the course    : .venv/bin/jupyter lab notebooks/",
+              "Open the course    : jupyter lab notebooks/   (in a clone: bash course.sh lab)",
               "=" * 72]
     return "\n".join(lines)
 
@@ -190,10 +197,13 @@ def format_summary(runs, output_dir, quick, site_line=None) -> str:
 def main(argv=None):
     """Command line: ``python -m coursekit run [--quick] [--only 04] [--out outputs]``.
 
-    ``--no-site`` skips the site.
+    ``--no-site`` skips the site; ``get FOLDER`` copies the course, ``map`` shows its map.
     """
-    parser = argparse.ArgumentParser(prog="python -m coursekit", description=__doc__)
-    parser.add_argument("command", choices=["run", "map"])
+    parser = argparse.ArgumentParser(prog="python -m coursekit", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("command", choices=["run", "map", "get"])
+    parser.add_argument("folder", nargs="?",
+                        help="get: the folder to copy the course into, e.g. ~/gan-course")
     parser.add_argument("--quick", action="store_true",
                         help="small, fast setting (QUICK=True in every notebook)")
     parser.add_argument("--only", nargs="*", help="notebook name prefixes, e.g. 00 04")
@@ -201,8 +211,17 @@ def main(argv=None):
     parser.add_argument("--no-site", action="store_true",
                         help="do not render the readable site into <out>/site/")
     args = parser.parse_args(argv)
+    if (args.command == "get") != (args.folder is not None):
+        parser.error("a folder goes with get only: python -m coursekit get ~/gan-course")
     if args.command == "map":
         print(course_map_table())
         return 0
-    runs = run_course(args.out, quick=args.quick, only=args.only, site=not args.no_site)
+    try:
+        if args.command == "get":
+            get_course(args.folder)
+            return 0
+        runs = run_course(args.out, quick=args.quick, only=args.only, site=not args.no_site)
+    except OSError as error:  # no course folder here, or one that cannot be written
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     return 0 if all(run.status == "ok" for run in runs) else 1

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from coursekit.chinese import zh_stated_time, zh_summary
-from coursekit.course_map import COURSE_MAP
+from coursekit.course_map import COLAB_BADGE, COURSE_MAP
 from coursekit.safe_html import clean_html
 from coursekit.stated_time import parse_stated_time
 from coursekit.static_html import static_outputs
@@ -111,6 +111,15 @@ def _notebook_title(notebook, stem) -> str:
                 if line.startswith("# "):
                     return line[2:].strip()
     return stem
+
+
+def _plain_colab_links(notebook):
+    """``notebook`` with each "Open in Colab" badge as a plain link: a page loads no image
+    from elsewhere, and would leave the badge out."""
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown":
+            cell.source = COLAB_BADGE.sub(r"[Open in Colab](\1)", cell.source)
+    return notebook
 
 
 def _nav(links, note="") -> str:
@@ -320,7 +329,8 @@ def render_site(executed_dir, site_dir, course_map=None, notes=None, screenshot_
     notebooks.sort(key=lambda p: (numbers.index(p.stem[:2]) if p.stem[:2] in numbers
                                   else len(numbers), p.stem))
     site_dir.mkdir(parents=True, exist_ok=True)
-    loaded = {path.stem: nbformat.read(path, as_version=4) for path in notebooks}
+    loaded = {path.stem: _plain_colab_links(nbformat.read(path, as_version=4))
+              for path in notebooks}
     titles = {stem: _notebook_title(nb, stem) for stem, nb in loaded.items()}
     stems = list(loaded)
     result = SiteResult(index=site_dir / "index.html", index_zh=site_dir / INDEX_ZH)

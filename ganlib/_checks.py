@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import math
 import numbers
+import os
+import shutil
+from pathlib import Path
 
 import numpy as np
 
 __all__ = ["MAX_IMAGE_SIDE", "choice", "choices", "finite_array", "flag", "image_shape", "number",
-           "refuse", "whole_number"]
+           "refuse", "whole_number", "writable_folder"]
 
 #: The largest height or width ``image_shape`` accepts: 1024 pixels (one 1024x1024x3 float32
 #: image is 12 MB; the course's images are 28 to 64 pixels wide).
@@ -149,3 +152,33 @@ def finite_array(values, name: str, ndim: int | None = None) -> np.ndarray:
     if not np.all(np.isfinite(array)):
         raise ValueError(f"{name} must be finite, but it holds NaN or Inf values.")
     return array
+
+
+def writable_folder(folder, name: str, *, free_mb: int = 0, hint: str = "") -> Path:
+    """``folder`` as a Path, after creating it if needed and checking that a file can be
+    written there and that ``free_mb`` megabytes are free; else an ``OSError`` that names
+    the folder and the reason (no permission, a read-only or full disk) and ends with ``hint``.
+
+    Call it before a long download or training whose result goes into ``folder``.
+    """
+    folder = Path(folder).expanduser()
+    expected = "a folder you can write to" + (f" with {free_mb} MB free" if free_mb else "")
+    probe = folder / f".write-test-{os.getpid()}"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            with open(probe, "wb") as file:
+                file.write(b"ok")
+                file.flush()
+                os.fsync(file.fileno())
+        finally:
+            probe.unlink(missing_ok=True)
+        free = shutil.disk_usage(folder).free
+    except OSError as error:
+        reason = (error.strerror or type(error).__name__).lower()
+        raise OSError(f"{name} must be {expected}, got {str(folder)!r} ({reason}).{hint}") \
+            from None
+    if free < free_mb * 2**20:
+        raise OSError(f"{name} must be {expected}, got {str(folder)!r} (only "
+                      f"{free / 2**20:.0f} MB free).{hint}")
+    return folder

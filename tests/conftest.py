@@ -103,3 +103,19 @@ def bench_module():
     if bench not in sys.path:
         sys.path.insert(0, bench)
     return importlib.import_module
+
+
+@pytest.fixture(scope="session")
+def tool_module():
+    """Function importing a script of tools/ by name: ``tool_module("usage_table")``."""
+    import importlib.util
+    from pathlib import Path
+
+    def load(name):
+        path = Path(__file__).resolve().parent.parent / "tools" / f"{name}.py"
+        spec = importlib.util.spec_from_file_location(name, path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module
+
+    return load

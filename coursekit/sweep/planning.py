@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from coursekit.course_map import PROJECT_DIR
+from coursekit.course_folder import find_course_dir
 from coursekit.sweep.common import SweepError, format_assignments, format_value, plural
 from coursekit.sweep.options import notebook_parameters
 from coursekit.sweep.status import effective_status
@@ -116,8 +116,9 @@ def _check_names(names, known: dict, where: str, notebook: Path) -> None:
 
 
 def default_out_dir(notebook: Path) -> Path:
-    """``outputs/sweeps/<notebook stem>/`` in the project folder."""
-    return PROJECT_DIR / "outputs" / "sweeps" / notebook.stem
+    """``outputs/sweeps/<notebook stem>/`` in the notebook's course folder (or here)."""
+    course = find_course_dir(Path(notebook).resolve().parent) or Path.cwd()
+    return course / "outputs" / "sweeps" / notebook.stem
 
 
 def plan_sweep(notebook, grid: Mapping, fixed: Mapping | None = None, out_dir=None,

@@ -3,7 +3,9 @@
 Modules, in the order a learner meets them:
 
 - ``datasets``: ``load_dataset("fashion_mnist")`` (MNIST, Fashion-MNIST, CIFAR-10 or the
-  bundled digits; offline it falls back to the digits and says so), ``DATASETS``;
+  bundled digits; offline it falls back to the digits and says so), ``DATASETS``, and
+  where they are cached (``default_data_dir``: ``data/`` in a clone, else
+  ``user_data_dir()``; ``GANLIB_DATA_DIR`` overrides both);
 - ``images``: ``ImageData`` and the checks and conversions of image arrays
   (``to_model_range``, ``to_uint8``, ``check_model_images``, ``check_labels``,
   ``resize_images``);
@@ -17,7 +19,14 @@ Modules, in the order a learner meets them:
 The names of the first four modules are available here: ``data.load_dataset(...)``.
 """
 
-from ganlib.data.datasets import DATASETS, DatasetUnavailableError, default_data_dir, load_dataset
+from ganlib.data.datasets import (
+    DATASETS,
+    DatasetUnavailableError,
+    check_data_folder,
+    default_data_dir,
+    load_dataset,
+    user_data_dir,
+)
 from ganlib.data.files import (
     IMAGE_SUFFIXES,
     MAX_IDX_VALUES,
@@ -42,6 +51,7 @@ __all__ = [
     "ImageData",
     "MAX_IDX_VALUES",
     "MAX_IMAGE_PIXELS",
+    "check_data_folder",
     "check_labels",
     "check_model_images",
     "default_data_dir",
@@ -52,4 +62,5 @@ __all__ = [
     "resize_images",
     "to_model_range",
     "to_uint8",
+    "user_data_dir",
 ]

@@ -11,6 +11,10 @@ Where images come from, in order of preference:
 4. the bundled offline dataset: scikit-learn's 8x8 handwritten digits, resized, with a
    visible notice that says so.
 
+The data folder is ``data/`` in a clone of the course, and this user's data folder
+(``user_data_dir``) for an installed ganlib; ``GANLIB_DATA_DIR`` overrides both. Before a
+download (or a training) whose result is cached there, ``check_data_folder`` makes sure the
+folder can be written and has room, and otherwise says what to do.
 Nothing here touches the network at import time.
 """
 
@@ -18,6 +22,7 @@ from __future__ import annotations
 
 import os
 import socket
+import sys
 import textwrap
 import warnings
 import zipfile
@@ -30,7 +35,8 @@ from ganlib import _checks, _files
 from ganlib.data.files import load_image_folder, read_idx
 from ganlib.data.images import ImageData, resize_images, to_model_range, to_uint8
 
-__all__ = ["DATASETS", "DatasetUnavailableError", "default_data_dir", "load_dataset"]
+__all__ = ["DATASETS", "DatasetUnavailableError", "check_data_folder", "default_data_dir",
+           "load_dataset", "user_data_dir"]
 
 
 FASHION_CLASSES = (
@@ -70,11 +76,47 @@ class DatasetUnavailableError(RuntimeError):
     """Raised when a dataset is neither on disk nor downloadable and no fallback is allowed."""
 
 
+#: How much free space a download needs in the data folder (its cache, written through a
+#: temporary file), in MB; a trained feature classifier needs ``_CLASSIFIER_MB``.
+_DOWNLOAD_MB = {"mnist": 100, "fashion_mnist": 100, "cifar10": 400}
+_CLASSIFIER_MB = 20
+
+_DATA_FOLDER_FIX = (" Fix: free some space there, or set GANLIB_DATA_DIR to a folder you can "
+                    "write to (e.g. export GANLIB_DATA_DIR=~/gan-data) and run again.")
+
+
+def user_data_dir() -> Path:
+    """This user's data folder for ganlib: ``~/.local/share/ganlib`` on Linux (or
+    ``$XDG_DATA_HOME/ganlib``), ``~/Library/Application Support/ganlib`` on macOS,
+    ``%LOCALAPPDATA%\\ganlib`` on Windows."""
+    if sys.platform == "win32":
+        base = os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local"
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Application Support"
+    else:
+        xdg = os.environ.get("XDG_DATA_HOME", "")
+        base = xdg if os.path.isabs(xdg) else Path.home() / ".local" / "share"
+    return Path(base) / "ganlib"
+
+
 def default_data_dir() -> Path:
-    """The data folder: ``$GANLIB_DATA_DIR`` if set, else ``data/`` at the project's top."""
+    """The data folder: ``$GANLIB_DATA_DIR`` if set; ``data/`` in a clone of the course (a
+    ``pyproject.toml`` and ``notebooks/`` beside the package); else ``user_data_dir()``,
+    so that an installed ganlib never writes into ``site-packages``."""
     if os.environ.get("GANLIB_DATA_DIR"):
-        return Path(os.environ["GANLIB_DATA_DIR"])
-    return Path(__file__).resolve().parents[2] / "data"
+        return Path(os.environ["GANLIB_DATA_DIR"]).expanduser()
+    top = Path(__file__).resolve().parents[2]
+    if (top / "pyproject.toml").is_file() and (top / "notebooks").is_dir():
+        return top / "data"
+    return user_data_dir()
+
+
+def check_data_folder(folder, free_mb: int = _CLASSIFIER_MB) -> Path:
+    """``folder`` (created if needed) after checking that it can be written with ``free_mb``
+    MB free: call it before a download or a training whose result is cached there. Raises
+    an ``OSError`` that names the folder, the reason and the fix (``GANLIB_DATA_DIR``)."""
+    return _checks.writable_folder(folder, "the data folder", free_mb=free_mb,
+                                   hint=_DATA_FOLDER_FIX)
 
 
 def _find_idx_pair(folder: Path, split: str):
@@ -169,6 +211,7 @@ def _from_cache_or_download(name: str, split: str, data_dir: Path, allow_downloa
                           stacklevel=3)
     if not allow_download:
         return None, f"{corrupt}downloads are switched off (allow_download=False)"
+    check_data_folder(data_dir, _DOWNLOAD_MB[name])  # before the download, not after it
     try:
         arrays = _keras_download(name)
     except Exception as exc:  # keras raises a plain Exception on "URL fetch failure"

@@ -240,6 +240,7 @@ def feature_classifier(dataset_name: str, data_dir=None, *, epochs: int = 5, see
             _LOADED[path] = (stamp, classifier)
             print(f"Feature classifier for {dataset_name}: loaded from {path}", flush=True)
             return classifier
+    data.check_data_folder(path.parent)  # before training, not after it
     train = data.load_dataset(dataset_name, split="train", data_dir=data_dir,
                               allow_download=allow_download, fallback=False)
     print(f"Feature classifier for {dataset_name}: no cache at {path}; training on "

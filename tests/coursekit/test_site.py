@@ -261,6 +261,15 @@ def test_output_with_a_script_keeps_its_html_not_the_script(tmp_path, capsys):
             in capsys.readouterr().out)
 
 
+def test_the_colab_badge_becomes_a_plain_link(tmp_path, capsys):
+    from coursekit.course_map import colab_badge, colab_url
+
+    page, removed = _render(tmp_path, new_markdown_cell(f"Text.\n\n{colab_badge('01_page.ipynb')}"))
+    assert removed == {} and "left out" not in capsys.readouterr().out
+    link = BeautifulSoup(page, "html.parser").find("a", string="Open in Colab")
+    assert link["href"] == colab_url("01_page.ipynb")
+
+
 def test_output_img_onerror_is_dropped_and_the_image_kept(tmp_path):
     page, removed = _render(tmp_path, _html_output(f'<img src="{PNG_URI}" onerror="alert(1)">'))
     _runs_nothing(page)

@@ -1,8 +1,12 @@
 """Tests of ganlib.data.datasets: named datasets offline, fallback, cache, user files."""
 
 
+import errno
+import os
 import re
+import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -14,6 +18,94 @@ from ganlib import data
 def test_default_data_dir_follows_the_environment(offline_data_dir):
     assert data.default_data_dir() == offline_data_dir
     assert data.default_data_dir() != Path(data.__file__).resolve().parents[2] / "data"
+
+
+def test_without_the_environment_a_clone_keeps_its_data_folder(monkeypatch):
+    monkeypatch.delenv("GANLIB_DATA_DIR")
+    assert data.default_data_dir() == Path(data.__file__).resolve().parents[2] / "data"
+
+
+def test_an_installed_ganlib_uses_the_user_data_folder_not_site_packages(tmp_path,
+                                                                       monkeypatch):
+    from ganlib.data import datasets
+
+    installed = tmp_path / "site-packages" / "ganlib" / "data" / "datasets.py"
+    monkeypatch.setattr(datasets, "__file__", str(installed))
+    monkeypatch.delenv("GANLIB_DATA_DIR")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("XDG_DATA_HOME", raising=False)
+    expected = {"darwin": tmp_path / "home" / "Library" / "Application Support" / "ganlib",
+                "linux": tmp_path / "home" / ".local" / "share" / "ganlib"}
+    assert data.default_data_dir() == expected.get(sys.platform, data.user_data_dir())
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    if sys.platform == "linux":
+        assert data.default_data_dir() == tmp_path / "xdg" / "ganlib"
+    monkeypatch.setenv("GANLIB_DATA_DIR", "~/gan-data")
+    assert data.default_data_dir() == tmp_path / "home" / "gan-data"
+
+
+# --------------------------------------------------------------------------- data folder
+#: What the learner reads when the data folder cannot take a download.
+FOLDER_FIX = ("Fix: free some space there, or set GANLIB_DATA_DIR to a folder you can write "
+              "to (e.g. export GANLIB_DATA_DIR=~/gan-data) and run again.")
+
+
+def test_a_data_folder_under_a_file_is_refused_before_the_download(tmp_path):
+    """A path that cannot be created (here: under a regular file; tests may run as root,
+    for whom a folder without write permission is still writable)."""
+    (tmp_path / "file").write_text("not a folder")
+    folder = tmp_path / "file" / "data"
+    with pytest.raises(OSError) as refused:  # conftest fails the test if it downloads
+        data.load_dataset("mnist", data_dir=folder, verbose=False)
+    assert str(refused.value) == (f"the data folder must be a folder you can write to with 100 MB "
+                                  f"free, got '{folder}' (not a directory). {FOLDER_FIX}")
+
+
+@pytest.mark.parametrize("error, reason", [
+    (errno.EACCES, "permission denied"),
+    (errno.EROFS, "read-only file system"),
+    (errno.ENOSPC, "no space left on device"),
+])
+def test_an_unwritable_data_folder_is_refused_with_the_reason(tmp_path, monkeypatch, error,
+                                                               reason):
+    from ganlib import _checks
+
+    def refuse_writes(path, mode="r", *args, **kwargs):
+        raise OSError(error, os.strerror(error), str(path))
+
+    monkeypatch.setattr(_checks, "open", refuse_writes, raising=False)
+    with pytest.raises(OSError, match=re.escape(f"got '{tmp_path}' ({reason}). {FOLDER_FIX}")):
+        data.load_dataset("cifar10", data_dir=tmp_path, verbose=False)
+    assert list(tmp_path.iterdir()) == []  # no probe file left behind
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0,
+                    reason="root may write into a read-only folder; the test above simulates it")
+def test_a_folder_without_write_permission_is_refused(tmp_path):
+    tmp_path.chmod(0o500)
+    try:
+        with pytest.raises(OSError, match="(permission denied)"):
+            data.check_data_folder(tmp_path)
+    finally:
+        tmp_path.chmod(0o700)
+
+
+def test_a_nearly_full_disk_is_refused_with_the_space_left(tmp_path, monkeypatch):
+    from ganlib import _checks
+
+    monkeypatch.setattr(_checks.shutil, "disk_usage",
+                        lambda path: SimpleNamespace(total=2**40, used=2**40, free=5 * 2**20))
+    with pytest.raises(OSError, match=re.escape(
+            "the data folder must be a folder you can write to with 400 MB free, got "
+            f"'{tmp_path}' (only 5 MB free). {FOLDER_FIX}")):
+        data.load_dataset("cifar10", data_dir=tmp_path, verbose=False)
+    assert data.check_data_folder(tmp_path, free_mb=5) == tmp_path
+
+
+def test_the_check_creates_a_missing_data_folder(tmp_path):
+    folder = tmp_path / "new" / "data"
+    assert data.check_data_folder(folder) == folder
+    assert folder.is_dir() and list(folder.iterdir()) == []
 
 
 @pytest.mark.parametrize("split, prefix", [("train", "train"), ("test", "t10k")])

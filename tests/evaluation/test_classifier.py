@@ -150,6 +150,19 @@ def test_feature_classifier_trains_once_then_loads_the_cache(tmp_path, capsys, d
                                rtol=1e-5, atol=1e-5)
 
 
+def test_feature_classifier_refuses_an_unwritable_data_folder_before_training(tmp_path,
+                                                                            monkeypatch):
+    from ganlib.evaluation import classifier as module
+
+    monkeypatch.setattr(module, "train_feature_classifier",
+                        lambda *args, **kwargs: pytest.fail("trained before the folder check"))
+    (tmp_path / "file").write_text("not a folder")
+    with pytest.raises(OSError, match=re.escape(
+            "the data folder must be a folder you can write to with 20 MB free, got "
+            f"'{tmp_path / 'file' / 'classifiers'}' (not a directory). Fix: ")):
+        feature_classifier("digits", tmp_path / "file")
+
+
 def test_feature_classifier_rejects_unknown_dataset(tmp_path):
     with pytest.raises(ValueError, match=r"dataset must be one of \['cifar10'.*got 'imagenet'"):
         feature_classifier("imagenet", data_dir=tmp_path)
