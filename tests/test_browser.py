@@ -43,8 +43,9 @@ CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first
                   "--disable-sync"]
 #: The notebooks whose widgets have a test of their own below.
 OPERATED_NOTEBOOKS = ["00_start_here", "03_gan_playground_2d", "04_dcgan"]
-#: Code that puts widgets on screen: how the notebooks with widgets are found.
-WIDGET_CODE = re.compile(r"ipywidgets|widgets\.interact|Panel\(")
+#: Code that puts widgets on screen (an import of ipywidgets, not a mention in a comment such
+#: as the Colab set-up cell's): how the notebooks with widgets are found.
+WIDGET_CODE = re.compile(r"^\s*(?:import|from) ipywidgets\b|widgets\.interact|Panel\(", re.M)
 
 
 def _widget_notebooks():
