@@ -14,7 +14,7 @@ import os
 import uuid
 from pathlib import Path
 
-__all__ = ["move_aside", "read_json", "replacing", "write_json_atomically",
+__all__ = ["move_aside", "process_alive", "read_json", "replacing", "write_json_atomically",
            "write_text_atomically"]
 
 
@@ -66,3 +66,26 @@ def read_json(path, default=None):
         return json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return default
+
+
+#: Whether ``os.kill(pid, 0)`` is a harmless probe here.
+_POSIX = os.name == "posix"
+
+
+def process_alive(pid, unknown: bool = False) -> bool:
+    """Whether the process ``pid`` (from a lock or status file) still runs on this machine.
+
+    Off POSIX there is no harmless probe (``os.kill(pid, 0)`` ends the process on Windows),
+    so the answer is ``unknown``: True where a wrong "gone" would let two writers in.
+    """
+    if not isinstance(pid, int) or isinstance(pid, bool) or pid <= 0:
+        return False
+    if not _POSIX:
+        return unknown
+    try:
+        os.kill(pid, 0)
+    except PermissionError:  # it runs, under another user
+        return True
+    except OSError:
+        return False
+    return True

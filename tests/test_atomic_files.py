@@ -1,6 +1,7 @@
 """Tests of ganlib._files: writes that a crash cannot cut short, damaged files kept aside."""
 
 import json
+import os
 
 import numpy as np
 import pytest
@@ -46,3 +47,23 @@ def test_write_json_atomically_leaves_only_the_file(tmp_path):
     path = _files.write_json_atomically(tmp_path / "metrics.json", {"fid": 1.5})
     assert json.loads(path.read_text()) == {"fid": 1.5}
     assert list(tmp_path.iterdir()) == [path]
+
+
+def test_process_alive_tells_a_running_process_from_an_ended_one():
+    import subprocess
+    import sys
+
+    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                           capture_output=True, text=True, check=True)
+    assert _files.process_alive(os.getpid()) is True
+    assert _files.process_alive(int(ended.stdout)) is False
+    for garbage in (None, "123", 0, -5, True, 2.5):
+        assert _files.process_alive(garbage) is False
+
+
+def test_process_alive_off_posix_answers_unknown_instead_of_probing(monkeypatch):
+    """os.kill(pid, 0) would end the process on Windows: the caller's answer is used."""
+    monkeypatch.setattr(_files, "_POSIX", False)
+    monkeypatch.setattr(_files.os, "kill", lambda *args: pytest.fail("probed with os.kill"))
+    assert _files.process_alive(os.getpid(), unknown=True) is True
+    assert _files.process_alive(os.getpid()) is False

@@ -6,20 +6,9 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 
-__all__ = ["effective_status", "process_alive"]
+from ganlib._files import process_alive
 
-
-def process_alive(pid) -> bool:
-    """True when a process with this id is running (always False off POSIX)."""
-    if os.name != "posix" or not isinstance(pid, int):
-        return False  # os.kill(pid, 0) would end the process on Windows
-    try:
-        os.kill(pid, 0)
-    except PermissionError:
-        return True
-    except OSError:
-        return False
-    return True
+__all__ = ["effective_status"]
 
 
 def effective_status(status: Mapping) -> str:

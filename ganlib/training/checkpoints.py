@@ -43,18 +43,6 @@ class FolderInUseError(RuntimeError):
     """Raised when a second trainer opens a checkpoint folder that another one is using."""
 
 
-def _process_alive(pid) -> bool:
-    if not isinstance(pid, int) or pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except PermissionError:
-        return True
-    except OSError:
-        return False
-    return True
-
-
 class CheckpointFolder:
     """The checkpoints of one training run, in ``directory``.
 
@@ -180,7 +168,7 @@ class CheckpointFolder:
                 holder = holder if isinstance(holder, dict) else {}
                 if holder.get("pid") != os.getpid() and (
                         holder.get("host") != socket.gethostname()
-                        or _process_alive(holder.get("pid"))):
+                        or _files.process_alive(holder.get("pid"), unknown=True)):
                     raise FolderInUseError(
                         f"The checkpoint folder {self.directory} is in use by another trainer "
                         f"(process {holder.get('pid')} on {holder.get('host')}, since "
