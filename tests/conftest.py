@@ -119,3 +119,16 @@ def tool_module():
         return module
 
     return load
+
+
+@pytest.fixture(scope="session")
+def quick_executions(tmp_path_factory):
+    """A folder the notebook tests fill with each notebook as nbval executed it in the quick
+    setting (markdown and outputs), so that the site test renders them instead of running
+    the whole course a second time."""
+    return tmp_path_factory.mktemp("quick_executions")
+
+
+def pytest_collection_modifyitems(items):
+    """Tests that read the notebook tests' executions (``quick_executions``) run after them."""
+    items.sort(key=lambda item: "quick_site" in getattr(item, "fixturenames", ()))

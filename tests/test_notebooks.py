@@ -151,9 +151,10 @@ def _nbval(notebook, tmp_path):
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
-def test_notebook_runs_under_nbval_in_quick_setting(notebook, tmp_path):
+def test_notebook_runs_under_nbval_in_quick_setting(notebook, tmp_path, quick_executions):
     """One run per notebook: nbval compares the checked cells, then the headless checks read
-    what the run wrote and printed (files, the dataset used, the teaching cells)."""
+    what the run wrote and printed (files, the dataset used, the teaching cells). The run,
+    outputs included, is kept for the site test."""
     prepared, executed = _nbval(notebook, tmp_path)
     code_cells = [cell for cell in prepared.cells if cell.cell_type == "code"]
     assert len(executed.cells) == len(code_cells)  # every cell ran
@@ -168,6 +169,9 @@ def test_notebook_runs_under_nbval_in_quick_setting(notebook, tmp_path):
     if notebook.stem in DATA_LINES:
         assert DATA_LINES[notebook.stem] in _stdout(executed)
     _check_teaching_cells(executed)
+    for cell, recorded in zip(code_cells, executed.cells, strict=True):
+        cell.outputs = recorded.outputs
+    nbformat.write(prepared, quick_executions / notebook.name)
 
 
 def _check_teaching_cells(executed):
