@@ -2,8 +2,9 @@
 
 - ``interpolation``: ``lerp`` (the straight line) and ``slerp`` (the great circle) between
   two codes, and ``interpolate``, a path of evenly spaced codes;
-- ``arithmetic``: the ink and slant of images, the average-difference direction of a
-  property, codes moved along a direction, and how much style a code carries across classes;
+- ``arithmetic``: the ink and slant of images, one score per code across classes, the
+  average-difference direction of a property, codes moved along a direction, and how much
+  style a code carries across classes;
 - ``truncation``: the truncation trick, ``truncate`` (psi z) and ``truncated_normal``
   (entries beyond a threshold drawn again), and ``truncation_curve`` (FID, precision and
   recall against psi);
@@ -18,6 +19,7 @@ Everything here works on any generator that maps (N, latent_dim) codes to images
 from ganlib.latent.arithmetic import (
     along_direction,
     attribute_direction,
+    code_scores,
     image_measures,
     style_correlation,
 )
@@ -39,6 +41,7 @@ __all__ = [
     "along_direction",
     "attribute_direction",
     "check_psi",
+    "code_scores",
     "image_measures",
     "interpolate",
     "invert",

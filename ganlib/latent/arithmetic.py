@@ -8,6 +8,8 @@ direction does can be counted rather than only looked at:
 - ``image_measures``: per image, its **ink** (the mean brightness, pixels on the 0-to-1
   scale: thick or thin strokes, a large or a small, light or dark garment) and its
   **slant** (how far the bright pixels move right per row upwards, from image moments);
+- ``code_scores``: for a conditional generator drawing the same codes in every class, one
+  score per code, each class counted alike;
 - ``attribute_direction``: the mean code of the images that score highest on a property
   minus the mean code of those that score lowest;
 - ``along_direction``: codes moved along a direction by several amounts;
@@ -24,7 +26,8 @@ import numpy as np
 
 from ganlib import _checks, data
 
-__all__ = ["along_direction", "attribute_direction", "image_measures", "style_correlation"]
+__all__ = ["along_direction", "attribute_direction", "code_scores", "image_measures",
+           "style_correlation"]
 
 
 def image_measures(images) -> dict[str, np.ndarray]:
@@ -48,6 +51,28 @@ def image_measures(images) -> dict[str, np.ndarray]:
     row_variance = (pixels * row_offset ** 2).sum(axis=(1, 2))
     slant = np.where(row_variance > 1e-12, -covariance / np.maximum(row_variance, 1e-12), 0.0)
     return {"ink": pixels.mean(axis=(1, 2)), "slant": slant}
+
+
+def _class_table(values):
+    """``values`` as a (classes, codes) table with at least 2 classes and 3 codes."""
+    values = _checks.finite_array(values, "values", ndim=2)
+    if values.shape[0] < 2 or values.shape[1] < 3:
+        raise ValueError(f"values must hold at least 2 classes and 3 codes, got shape "
+                         f"{values.shape}.")
+    return values
+
+
+def code_scores(values) -> np.ndarray:
+    """One score per code from a property measured in every class, (classes, codes) -> (codes,).
+
+    Each class's row is standardised (mean 0, standard deviation 1) before the rows are
+    averaged, so a class whose images all have much ink (coats) weighs no more than one
+    with little (sandals). A row that does not vary counts as 0.
+    """
+    values = _class_table(values)
+    spread = values.std(axis=1, keepdims=True)
+    standard = (values - values.mean(axis=1, keepdims=True)) / np.where(spread > 0, spread, 1)
+    return standard.mean(axis=0)
 
 
 def _latent_and_values(latent, values):
@@ -107,10 +132,7 @@ def style_correlation(values, seed: int = 0) -> tuple[float, float]:
         (mean Pearson correlation between two classes' rows over the codes, the same after
         shuffling each row's codes: about 0, the value if the code carried nothing across).
     """
-    values = _checks.finite_array(values, "values", ndim=2)
-    if values.shape[0] < 2 or values.shape[1] < 3:
-        raise ValueError(f"values must hold at least 2 classes and 3 codes, got shape "
-                         f"{values.shape}.")
+    values = _class_table(values)
     rng = np.random.default_rng(seed)
     shuffled = np.stack([rng.permutation(row) for row in values])
 

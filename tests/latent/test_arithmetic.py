@@ -57,3 +57,13 @@ def test_style_correlation_is_one_when_every_class_follows_the_code():
     assert abs(independent) < 0.1
     with pytest.raises(ValueError, match="at least 2 classes and 3 codes"):
         arithmetic.style_correlation(np.ones((1, 10)))
+
+
+def test_code_scores_count_every_class_alike():
+    """Rows standardised, then averaged: a row of small values weighs as much as one of
+    large values, and a row that does not vary adds 0."""
+    values = np.array([[0.1, 0.2, 0.3], [10.0, 30.0, 20.0], [5.0, 5.0, 5.0]])
+    standard = np.sqrt(1.5) * np.array([[-1.0, 0.0, 1.0], [-1.0, 1.0, 0.0], [0.0, 0.0, 0.0]])
+    np.testing.assert_allclose(arithmetic.code_scores(values), standard.mean(axis=0))
+    with pytest.raises(ValueError, match="at least 2 classes and 3 codes"):
+        arithmetic.code_scores(np.ones((3, 2)))
