@@ -184,17 +184,16 @@ def _features_layer(classifier):
 def _extractor(classifier):
     """A model with the classifier's two outputs: (features, probabilities)."""
     if classifier not in _EXTRACTORS:
-        _EXTRACTORS[classifier] = keras.Model(classifier.input,
-                                              [_features_layer(classifier).output,
-                                               classifier.output])
+        layer = _features_layer(classifier)
+        _EXTRACTORS[classifier] = keras.Model(classifier.input, [layer.output, classifier.output])
     return _EXTRACTORS[classifier]
 
 
 def feature_network(classifier) -> keras.Model:
     """The classifier up to its features: a Keras model from images in [-1, 1] to their 128
     features, differentiable (for a feature loss, e.g. ``ganlib.latent.inversion.invert``)."""
-    _check_classifier(classifier)
-    return keras.Model(classifier.input, _features_layer(classifier).output)
+    layer = _features_layer(_check_classifier(classifier))
+    return keras.Model(classifier.input, layer.output)
 
 
 def classifier_outputs(classifier, images) -> tuple[np.ndarray, np.ndarray]:

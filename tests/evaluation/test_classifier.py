@@ -65,6 +65,10 @@ def test_the_feature_network_gives_the_features_and_their_gradient(classifier, d
     assert tape.gradient(features, images) is not None
     with pytest.raises(TypeError, match="keras.Model"):
         feature_network("classifier.keras")
+    other = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Flatten(),
+                              keras.layers.Dense(10, activation="softmax")])
+    with pytest.raises(ValueError, match="no layer named 'features'"):
+        feature_network(other)
 
 
 def test_real_vs_real_is_much_smaller_than_real_vs_noise(classifier, digits):
