@@ -63,8 +63,9 @@ def reuse_trained(build, checkpoint_dirs) -> tuple[GAN, Path | None]:
             continue
         try:
             step = folder.restore_newest(gan_checkpoint(gan))
-        except ValueError as error:
-            print(f"Not reused: {error}")
+        except ValueError:  # restore_newest's refusal: other variables or shapes
+            print(f"Not reused: the checkpoint in {folder.directory} holds another model "
+                  "than this one (other sizes or settings); a fresh one is built.")
             gan = build()
             continue
         if step:

@@ -389,7 +389,8 @@ def test_reuse_trained_builds_afresh_after_a_checkpoint_of_another_model(make_ga
     assert used is None and gan.steps_done == 0
     np.testing.assert_array_equal(gan.generate(fixed_latent()),
                                   make_gan(seed=1).generate(fixed_latent()))  # untouched
-    assert "Not reused: The checkpoint" in capsys.readouterr().out
+    assert f"Not reused: the checkpoint in {tmp_path} holds another model than this one " \
+           "(other sizes or settings); a fresh one is built." in capsys.readouterr().out
     assert training.reuse_trained(lambda: make_gan(seed=1), [])[1] is None
 
 
