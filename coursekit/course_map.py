@@ -33,6 +33,7 @@ COURSE_MAP = (
     ("10_cyclegan", "Unpaired translation (CycleGAN)", "cycle consistency"),
     ("11_robustness", "Adversarial robustness", "FGSM, PGD, a GAN-based defence and its limits"),
     ("12_related_models", "Related models", "VAE, self-attention, what came next"),
+    ("14_latent_space", "The latent space", "interpolation, arithmetic, truncation, inversion"),
 )
 
 

@@ -13,6 +13,8 @@ What lives where, in the order a learner meets it (each subpackage's docstring s
   nearest neighbours, translation scores, the ``metrics.json`` of a run;
 - ``ganlib.training``: the ``GAN`` Keras model and its ``train_step``, ``train_gan`` with
   checkpoints, callbacks, the metrics monitor and the recipes;
+- ``ganlib.latent``: the latent space of a trained generator: interpolation (lerp, slerp),
+  arithmetic, the truncation trick and GAN inversion, which the topics build on;
 - topics, each built on the layers above: ``ganlib.playground`` (a GAN on 2-D points),
   ``ganlib.conditional`` (labels on demand), ``ganlib.augmentation`` (training data from a
   GAN), ``ganlib.translation`` (pix2pix, CycleGAN), ``ganlib.robustness`` (attacks and a
@@ -32,8 +34,9 @@ import importlib
 __version__ = "0.1.0"
 
 #: The subpackages and modules a notebook imports, in the order a learner meets them.
-PARTS = ("data", "losses", "nets", "evaluation", "training", "playground", "conditional",
-         "augmentation", "translation", "robustness", "vae", "viz", "ui", "exercises")
+PARTS = ("data", "losses", "nets", "evaluation", "training", "latent", "playground",
+         "conditional", "augmentation", "translation", "robustness", "vae", "viz", "ui",
+         "exercises")
 
 __all__ = ["PARTS", "__version__", *PARTS]
 

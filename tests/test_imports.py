@@ -21,6 +21,7 @@ LAYERS = (
     ("nets",),
     ("evaluation",),
     ("training",),
+    ("latent",),
     ("playground", "conditional", "translation", "robustness", "vae"),
     ("augmentation",),
     ("ui", "exercises"),

@@ -49,6 +49,10 @@ EXPECTED_FILES = {
     "12_related_models": ["elbo_curve.png", "reconstructions.png", "vae_samples.png",
                           "latent_map.png", "samples_side_by_side.png", "attention_maps.png",
                           "attention_maps_discriminator.png"],
+    "14_latent_space": ["generators.png", "interpolation.png", "interpolation_measured.png",
+                        "style_grid.png", "direction_measured.png", "direction.png",
+                        "truncation_samples.png", "truncation_curve.png", "inversion.png",
+                        "inversion_losses.png", "latent_space.json"],
 }
 
 #: Notebooks that deliberately load no image dataset (pure mathematics on known densities).

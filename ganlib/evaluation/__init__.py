@@ -19,6 +19,7 @@ from ganlib.evaluation.classifier import (
     classifier_outputs,
     classifier_probabilities,
     feature_classifier,
+    feature_network,
     train_feature_classifier,
 )
 from ganlib.evaluation.metrics import (
@@ -76,6 +77,7 @@ __all__ = [
     "domain_accuracy",
     "evaluate_images",
     "feature_classifier",
+    "feature_network",
     "flat_metrics",
     "frechet_distance",
     "histogram_distance",

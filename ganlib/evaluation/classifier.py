@@ -29,6 +29,7 @@ __all__ = [
     "classifier_outputs",
     "classifier_probabilities",
     "feature_classifier",
+    "feature_network",
     "train_feature_classifier",
 ]
 
@@ -85,10 +86,15 @@ class _ProgressLine(keras.callbacks.Callback):
                   end="\n" if epoch + 1 == self.epochs else "", note=note)
 
 
-def _check_for_classifier(classifier, images) -> np.ndarray:
+def _check_classifier(classifier):
     if not isinstance(classifier, keras.Model):
         raise TypeError(f"classifier must be a keras.Model from train_feature_classifier or "
                         f"feature_classifier, got {type(classifier).__name__}.")
+    return classifier
+
+
+def _check_for_classifier(classifier, images) -> np.ndarray:
+    _check_classifier(classifier)
     array = _model_images(images)
     expected = tuple(classifier.input_shape[1:])
     if tuple(array.shape[1:]) != expected:
@@ -167,17 +173,27 @@ def train_feature_classifier(images, labels, num_classes: int = 10, epochs: int 
     return classifier
 
 
+def _features_layer(classifier):
+    try:
+        return classifier.get_layer(FEATURES_LAYER)
+    except ValueError as exc:
+        raise ValueError(f"classifier has no layer named {FEATURES_LAYER!r}; build it "
+                         "with ganlib.evaluation.classifier.train_feature_classifier.") from exc
+
+
 def _extractor(classifier):
     """A model with the classifier's two outputs: (features, probabilities)."""
     if classifier not in _EXTRACTORS:
-        try:
-            layer = classifier.get_layer(FEATURES_LAYER)
-        except ValueError as exc:
-            raise ValueError(f"classifier has no layer named {FEATURES_LAYER!r}; build it "
-                             "with ganlib.evaluation.classifier.train_feature_classifier.") from exc
-        _EXTRACTORS[classifier] = keras.Model(classifier.input,
-                                              [layer.output, classifier.output])
+        layer = _features_layer(classifier)
+        _EXTRACTORS[classifier] = keras.Model(classifier.input, [layer.output, classifier.output])
     return _EXTRACTORS[classifier]
+
+
+def feature_network(classifier) -> keras.Model:
+    """The classifier up to its features: a Keras model from images in [-1, 1] to their 128
+    features, differentiable (for a feature loss, e.g. ``ganlib.latent.inversion.invert``)."""
+    layer = _features_layer(_check_classifier(classifier))
+    return keras.Model(classifier.input, layer.output)
 
 
 def classifier_outputs(classifier, images) -> tuple[np.ndarray, np.ndarray]:

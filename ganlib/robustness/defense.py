@@ -4,8 +4,9 @@
 Against Adversarial Attacks Using Generative Models"): before classifying an image x,
 replace it by the closest image the generator can draw. ``project`` searches the latent
 code z minimising the reconstruction error ``mean((G(z) - x)^2)`` by gradient descent
-(Adam here) from ``restarts`` random starts and keeps the best; ``defended_predict``
-classifies ``G(z*)``. A small perturbation off the generator's range is mostly removed.
+(Adam here) from ``restarts`` random starts and keeps the best: GAN inversion, done by
+``ganlib.latent.inversion``. ``defended_predict`` classifies ``G(z*)``. A small
+perturbation off the generator's range is mostly removed.
 
 **Its limit**: the projection is an optimisation, so its gradient is hard to use, which
 hides the defence from gradient attacks but does not make it robust (Athalye, Carlini &
@@ -26,24 +27,18 @@ from __future__ import annotations
 
 import math
 import time
-import weakref
 from dataclasses import dataclass
 
-import keras
 import numpy as np
-import tensorflow as tf
 
 from ganlib import _checks, data, viz
 from ganlib.evaluation import classifier
+from ganlib.latent import inversion
 from ganlib.robustness import attacks
 
 __all__ = ["PUBLISHED_DEFENSE_GAN", "Projection", "TABLE_COLUMNS", "adversarial_training",
            "bpda_attack", "defended_accuracy", "defended_predict", "project",
            "robustness_table"]
-
-_PROJECT_BATCH = 256  # images per projection batch (times the restarts)
-_STEP_FUNCTIONS = weakref.WeakKeyDictionary()  # generator -> compiled Adam step on z
-_ADAM = (0.9, 0.999, 1e-8)
 
 
 @dataclass(frozen=True)
@@ -61,46 +56,12 @@ class Projection:
     start_errors: np.ndarray
 
 
-
-def _check_generator(generator, pixels):
-    if not isinstance(generator, keras.Model):
-        raise TypeError(f"generator must be a keras.Model mapping latent codes to images "
-                        f"(e.g. gan.sampler), got {type(generator).__name__}.")
-    output = tuple(generator.output_shape[1:])
-    if output != tuple(pixels.shape[1:]):
-        raise ValueError(f"the generator draws images of shape {output} but the images have "
-                         f"shape {tuple(pixels.shape[1:])}; project images of the dataset "
-                         "the GAN was trained on.")
-    return int(generator.input_shape[-1])
-
-
-def _step_function(generator):
-    """One compiled Adam step on z for ``generator``: returns the new state and the errors
-    of z *before* the step (per image, pixels in [0, 1])."""
-    if generator not in _STEP_FUNCTIONS:
-        beta1, beta2, tiny = _ADAM
-
-        @tf.function(reduce_retracing=True)
-        def step(z, m, v, t, target, learning_rate):
-            with tf.GradientTape() as tape:
-                tape.watch(z)
-                drawn = (generator(z, training=False) + 1.0) / 2.0
-                errors = tf.reduce_mean(tf.square(drawn - target), axis=[1, 2, 3])
-                total = tf.reduce_sum(errors)  # each z only changes its own error
-            grad = tape.gradient(total, z)
-            m = beta1 * m + (1.0 - beta1) * grad
-            v = beta2 * v + (1.0 - beta2) * tf.square(grad)
-            m_hat = m / (1.0 - tf.pow(beta1, t))
-            v_hat = v / (1.0 - tf.pow(beta2, t))
-            return z - learning_rate * m_hat / (tf.sqrt(v_hat) + tiny), m, v, errors
-
-        _STEP_FUNCTIONS[generator] = step
-    return _STEP_FUNCTIONS[generator]
-
-
 def project(generator, images, *, restarts: int = 4, steps: int = 100,
             learning_rate: float = 0.1, seed: int = 0, initial_latent=None) -> Projection:
     """Project images onto the generator's range: ``z* = argmin_z mean((G(z) - x)^2)``.
+
+    This is GAN inversion with the squared pixel loss (``ganlib.latent.inversion.invert``,
+    taught in notebook 14), on pixels in [0, 1].
 
     Args:
         generator: a Keras generator mapping (N, latent_dim) to images in [-1, 1] of the
@@ -116,48 +77,11 @@ def project(generator, images, *, restarts: int = 4, steps: int = 100,
         A ``Projection`` with the projected pixels, z*, and the errors after and before.
     """
     pixels = attacks.check_pixels(images)
-    latent_dim = _check_generator(generator, pixels)
-    restarts = _checks.whole_number(restarts, "restarts")
-    steps = _checks.whole_number(steps, "steps", minimum=0)
-    _checks.number(learning_rate, "learning_rate", above=0, maximum=10)
-    n = len(pixels)
-    if initial_latent is not None:
-        starts = np.asarray(initial_latent, np.float32)
-        if starts.shape != (n, latent_dim):
-            raise ValueError(f"initial_latent must have shape ({n}, {latent_dim}), got "
-                             f"{starts.shape}.")
-        if restarts != 1:
-            raise ValueError(f"initial_latent gives one start per image; pass restarts=1, "
-                             f"got restarts={restarts}.")
-        starts = starts[:, None, :]
-    else:
-        rng = np.random.default_rng(seed)
-        starts = rng.standard_normal((n, restarts, latent_dim)).astype(np.float32)
-    step = _step_function(generator)
-    best_images, best_latent, best_errors, start_errors = [], [], [], []
-    per_batch = max(1, _PROJECT_BATCH // restarts)
-    for first in range(0, n, per_batch):
-        target = np.repeat(pixels[first:first + per_batch], restarts, axis=0)
-        z = tf.constant(starts[first:first + per_batch].reshape(-1, latent_dim))
-        m = v = tf.zeros_like(z)
-        rate = tf.constant(float(learning_rate))
-        before = None
-        for t in range(1, steps + 1):
-            z, m, v, errors = step(z, m, v, tf.constant(float(t)), target, rate)
-            before = errors.numpy() if before is None else before
-        drawn = (np.asarray(generator(z, training=False)) + 1.0) / 2.0
-        errors = np.mean(np.square(drawn - target), axis=(1, 2, 3))
-        before = errors if before is None else before
-        count = len(target) // restarts
-        errors, before = errors.reshape(count, restarts), before.reshape(count, restarts)
-        keep = errors.argmin(axis=1) + np.arange(count) * restarts
-        best_images.append(drawn[keep])
-        best_latent.append(z.numpy()[keep])
-        best_errors.append(errors.min(axis=1))
-        start_errors.append(before.min(axis=1))
-    return Projection(np.clip(np.concatenate(best_images), 0, 1).astype(np.float32),
-                      np.concatenate(best_latent), np.concatenate(best_errors),
-                      np.concatenate(start_errors))
+    found = inversion.invert(generator, pixels * 2.0 - 1.0, restarts=restarts, steps=steps,
+                             learning_rate=learning_rate, seed=seed,
+                             initial_latent=initial_latent)
+    return Projection(np.clip((found.images + 1.0) / 2.0, 0, 1).astype(np.float32),
+                      found.latent, found.errors, found.start_errors)
 
 
 def defended_predict(model, generator, images, *, input_range=attacks.MODEL_RANGE,

@@ -2,7 +2,8 @@
 
 - ``gan``: ``GAN``, a ``keras.Model`` whose ``train_step`` makes the discriminator and
   generator updates (read it: it is the heart of the course);
-- ``loop``: ``train_gan``, a step budget with checkpoints and resume;
+- ``loop``: ``train_gan``, a step budget with checkpoints and resume; ``reuse_trained``,
+  a GAN another notebook trained, from its checkpoints;
 - ``checkpoints``: ``CheckpointFolder``, saves that are read back before older ones go,
   a damaged newest one set aside, one trainer per folder;
 - ``callbacks``: live sample grids, checkpoints, a NaN guard, stop signals, progress;
@@ -23,7 +24,12 @@ from ganlib.training.callbacks import (
     StopOnEvent,
 )
 from ganlib.training.gan import GAN
-from ganlib.training.loop import gan_checkpoint, restore_latest_checkpoint, train_gan
+from ganlib.training.loop import (
+    gan_checkpoint,
+    restore_latest_checkpoint,
+    reuse_trained,
+    train_gan,
+)
 from ganlib.training.monitor import (
     HealthRules,
     MetricsMonitor,
@@ -53,6 +59,7 @@ __all__ = [
     "load_records",
     "probe_discriminator",
     "restore_latest_checkpoint",
+    "reuse_trained",
     "train_gan",
     "variant",
 ]

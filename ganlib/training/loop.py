@@ -2,11 +2,14 @@
 
 ``train_gan`` trains until a number of generator updates is reached, restoring the newest
 checkpoint first when it is ahead, so an interrupted or crashed run resumes where it was.
+``reuse_trained`` takes a GAN that another notebook trained from its checkpoints, when one
+fits, so that a later notebook need not train it again.
 """
 
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import tensorflow as tf
 
@@ -15,7 +18,7 @@ from ganlib.training.callbacks import CheckpointSaver, StopAtStep
 from ganlib.training.checkpoints import CheckpointFolder
 from ganlib.training.gan import GAN
 
-__all__ = ["gan_checkpoint", "restore_latest_checkpoint", "train_gan"]
+__all__ = ["gan_checkpoint", "restore_latest_checkpoint", "reuse_trained", "train_gan"]
 
 
 def gan_checkpoint(gan: GAN) -> tf.train.Checkpoint:
@@ -32,6 +35,44 @@ def restore_latest_checkpoint(gan: GAN, checkpoint_dir) -> int:
     if not CheckpointFolder(checkpoint_dir).restore_newest(gan_checkpoint(gan)):
         return 0
     return gan.steps_done
+
+
+def reuse_trained(build, checkpoint_dirs) -> tuple[GAN, Path | None]:
+    """A GAN from ``build()`` with the weights another run left in ``checkpoint_dirs``, if any fit.
+
+    The folders are tried in order, and one line is printed for each: no checkpoint there,
+    a checkpoint of another model (other sizes or settings), or the step restored. The
+    first folder whose newest intact checkpoint fits wins. Nothing is trained and nothing
+    is written, except that a damaged checkpoint is set aside as ``restore_latest_checkpoint``
+    does. After a checkpoint that does not fit, a fresh GAN is built, so a half-restored
+    model is never returned.
+
+    Args:
+        build: a function without arguments returning a compiled GAN, e.g.
+            ``lambda: build_dcgan(recipe, image_shape)``.
+        checkpoint_dirs: the folders to try (an empty list: build only).
+
+    Returns:
+        (the GAN, the folder restored from), or (a freshly built GAN, None): then train it.
+    """
+    gan = build()
+    for directory in checkpoint_dirs:
+        folder = CheckpointFolder(directory)
+        if not folder.steps():
+            print(f"No checkpoint in {folder.directory}.")
+            continue
+        try:
+            step = folder.restore_newest(gan_checkpoint(gan))
+        except ValueError:  # restore_newest's refusal: other variables or shapes
+            print(f"Not reused: the checkpoint in {folder.directory} holds another model "
+                  "than this one (other sizes or settings); a fresh one is built.")
+            gan = build()
+            continue
+        if step:
+            print(f"Reused the GAN trained in {folder.directory}: step {step:,}.")
+            return gan, folder.directory
+        print(f"No intact checkpoint in {folder.directory}.")
+    return gan, None
 
 
 def train_gan(gan: GAN, dataset, steps: int, *, steps_per_epoch: int = 100,

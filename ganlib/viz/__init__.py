@@ -1,12 +1,18 @@
 """Pictures and text: figures are built without pyplot, safe in a training thread.
 
 - ``grids``: sample grids, labelled images, rows, GIFs, PNG bytes;
-- ``curves``: training curves and accuracy curves;
+- ``curves``: training curves, accuracy curves, panels of measured curves;
 - ``maps``: perturbations, confusion matrices, latent maps, attention maps;
 - ``text``: Markdown tables, durations and progress lines.
 """
 
-from ganlib.viz.curves import plot_accuracy_curves, plot_curves, plot_losses, training_figure
+from ganlib.viz.curves import (
+    plot_accuracy_curves,
+    plot_curves,
+    plot_losses,
+    plot_panels,
+    training_figure,
+)
 from ganlib.viz.grids import (
     compare_grids,
     figure_to_png,
@@ -37,6 +43,7 @@ __all__ = [
     "plot_images",
     "plot_latent_map",
     "plot_losses",
+    "plot_panels",
     "plot_perturbation",
     "progress_text",
     "save_gif",

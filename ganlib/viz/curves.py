@@ -1,4 +1,5 @@
-"""Curves: training losses and scores against steps, and accuracy against attack strength."""
+"""Curves: training losses and scores against steps, accuracy against attack strength, and
+side-by-side panels of any measured curves."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from matplotlib.figure import Figure
 
 from ganlib.viz.grids import _show_grid
 
-__all__ = ["plot_accuracy_curves", "plot_curves", "plot_losses", "training_figure"]
+__all__ = ["plot_accuracy_curves", "plot_curves", "plot_losses", "plot_panels",
+           "training_figure"]
 
 
 _CURVES = (("d_loss", "discriminator loss"), ("g_loss", "generator loss"),
@@ -77,19 +79,37 @@ def plot_curves(named_records, key, title="", ylabel=None) -> Figure:
 
 def plot_accuracy_curves(named_curves, title="", xlabel="epsilon (pixels in [0, 1])") -> Figure:
     """Accuracy against attack strength: one line per name of ``{epsilon: accuracy}``."""
-    figure = Figure(figsize=(7, 3.8))
-    axis = figure.subplots()
-    for name, curve in named_curves.items():
-        epsilons = sorted(curve)
-        axis.plot(epsilons, [curve[e] for e in epsilons], marker="o", markersize=4,
-                  label=name)
-    axis.set_xlabel(xlabel)
-    axis.set_ylabel("accuracy")
-    axis.set_ylim(-0.02, 1.02)
-    axis.grid(alpha=0.3)
-    if axis.lines:
-        axis.legend(fontsize="small")
+    return plot_panels({"accuracy": named_curves}, xlabel, title=title,
+                       limits={"accuracy": (-0.02, 1.02)})
+
+
+def plot_panels(panels, xlabel, title="", limits=None, log_scale=()) -> Figure:
+    """Side-by-side panels of curves against one x axis.
+
+    Args:
+        panels: ``{y label: {line name: {x: y}}}``, one panel per y label (its y axis).
+        xlabel: the label of every panel's x axis.
+        limits: optional ``{y label: (low, high)}`` for panels with a fixed y range.
+        log_scale: the y labels whose panels use a logarithmic y axis.
+    """
+    limits = limits or {}
+    figure = Figure(figsize=(7 if len(panels) == 1 else 5.2 * len(panels), 3.8))
+    axes = np.atleast_1d(figure.subplots(1, len(panels)))
+    for axis, (ylabel, named_curves) in zip(axes, panels.items(), strict=True):
+        for name, curve in named_curves.items():
+            xs = sorted(curve)
+            axis.plot(xs, [curve[x] for x in xs], marker="o" if len(xs) < 30 else "",
+                      markersize=4, label=name)  # markers only where points are few
+        axis.set_xlabel(xlabel)
+        axis.set_ylabel(ylabel)
+        if ylabel in limits:
+            axis.set_ylim(*limits[ylabel])
+        if ylabel in log_scale:
+            axis.set_yscale("log")
+        axis.grid(alpha=0.3)
+        if axis.lines:
+            axis.legend(fontsize="small")
     if title:
-        axis.set_title(title)
+        (axes[0].set_title if len(axes) == 1 else figure.suptitle)(title)
     figure.tight_layout()
     return figure

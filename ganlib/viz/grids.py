@@ -118,7 +118,8 @@ def plot_image_rows(images, row_names, title="", column_names=()) -> Figure:
     if column_names and len(column_names) != ncols:
         raise ValueError(f"column_names has {len(column_names)} names for {ncols} columns.")
     margin = 0.2 + 0.08 * max(len(str(name)) for name in row_names)  # inches for names
-    figure = Figure(figsize=(0.9 * ncols + margin, 0.9 * nrows + (0.5 if title else 0.1)))
+    head = (0.4 if title else 0.05) + (0.22 if column_names else 0.0)  # inches above the rows
+    figure = Figure(figsize=(0.9 * ncols + margin, 0.9 * nrows + head + 0.05))
     axes = np.asarray(figure.subplots(nrows, ncols, squeeze=False))
     for index, axis in enumerate(axes.ravel()):
         row, col = divmod(index, ncols)
@@ -132,7 +133,7 @@ def plot_image_rows(images, row_names, title="", column_names=()) -> Figure:
         figure.suptitle(title)
     figure.subplots_adjust(left=margin / (0.9 * ncols + margin), right=0.99, wspace=0.05,
                            hspace=0.05 if not column_names else 0.25,
-                           top=0.9 if title else 0.98, bottom=0.01)
+                           top=1 - head / figure.get_figheight(), bottom=0.01)
     return figure
 
 

@@ -14,6 +14,7 @@ from ganlib.evaluation.classifier import (
     classifier_outputs,
     classifier_probabilities,
     feature_classifier,
+    feature_network,
     train_feature_classifier,
 )
 
@@ -49,6 +50,25 @@ def test_one_pass_gives_the_same_outputs_as_the_two_functions(classifier, digits
     np.testing.assert_allclose(probabilities,
                                classifier.predict(digits.images[:600], verbose=0),
                                rtol=1e-4, atol=1e-6)
+
+
+def test_the_feature_network_gives_the_features_and_their_gradient(classifier, digits):
+    import tensorflow as tf
+
+    network = feature_network(classifier)
+    images = tf.constant(digits.images[:5])
+    with tf.GradientTape() as tape:
+        tape.watch(images)
+        features = network(images)
+    np.testing.assert_allclose(features, classifier_features(classifier, digits.images[:5]),
+                               rtol=1e-5, atol=1e-6)
+    assert tape.gradient(features, images) is not None
+    with pytest.raises(TypeError, match="keras.Model"):
+        feature_network("classifier.keras")
+    other = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Flatten(),
+                              keras.layers.Dense(10, activation="softmax")])
+    with pytest.raises(ValueError, match="no layer named 'features'"):
+        feature_network(other)
 
 
 def test_real_vs_real_is_much_smaller_than_real_vs_noise(classifier, digits):

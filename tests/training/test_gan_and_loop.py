@@ -365,6 +365,35 @@ def test_restore_from_an_empty_folder_is_step_zero(make_gan, tmp_path):
     assert training.restore_latest_checkpoint(make_gan(), tmp_path) == 0
 
 
+def test_reuse_trained_takes_the_first_folder_whose_checkpoint_fits(make_gan, tiny_dataset,
+                                                                     tmp_path, capsys):
+    trained = make_gan(seed=0)
+    training.train_gan(trained, tiny_dataset, steps=3, steps_per_epoch=3,
+                       checkpoint_dir=tmp_path / "run", verbose=0)
+    capsys.readouterr()
+    gan, used = training.reuse_trained(lambda: make_gan(seed=1),
+                                       [tmp_path / "missing", tmp_path / "run"])
+    assert used == tmp_path / "run" and gan.steps_done == 3
+    np.testing.assert_array_equal(gan.generate(fixed_latent()), trained.generate(fixed_latent()))
+    printed = capsys.readouterr().out
+    assert f"No checkpoint in {tmp_path / 'missing'}." in printed
+    assert f"Reused the GAN trained in {tmp_path / 'run'}: step 3." in printed
+
+
+def test_reuse_trained_builds_afresh_after_a_checkpoint_of_another_model(make_gan, tiny_dataset,
+                                                                        tmp_path, capsys):
+    training.train_gan(make_gan(width=16), tiny_dataset, steps=2, steps_per_epoch=2,
+                       checkpoint_dir=tmp_path, verbose=0)
+    capsys.readouterr()
+    gan, used = training.reuse_trained(lambda: make_gan(seed=1), [tmp_path])
+    assert used is None and gan.steps_done == 0
+    np.testing.assert_array_equal(gan.generate(fixed_latent()),
+                                  make_gan(seed=1).generate(fixed_latent()))  # untouched
+    assert f"Not reused: the checkpoint in {tmp_path} holds another model than this one " \
+           "(other sizes or settings); a fresh one is built." in capsys.readouterr().out
+    assert training.reuse_trained(lambda: make_gan(seed=1), [])[1] is None
+
+
 def test_resume_continues_the_step_count(make_gan, tiny_dataset, tmp_path, capsys):
     first = make_gan()
     training.train_gan(first, tiny_dataset, steps=4, steps_per_epoch=2,

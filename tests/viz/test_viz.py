@@ -165,6 +165,22 @@ def test_plot_curves_skips_missing_values():
     np.testing.assert_array_equal(line.get_ydata(), [50.0, 30.0])
 
 
+def test_plot_panels_draws_one_panel_per_label_and_one_line_per_name():
+    figure = viz.plot_panels({"FID": {"FID": {1.0: 20.0, 0.5: 30.0}},
+                              "share": {"precision": {0.5: 0.9, 1.0: 0.7},
+                                        "recall": {0.5: 0.2, 1.0: 0.5}}},
+                             "psi", title="trade-off", limits={"share": (0, 1)},
+                             log_scale=["FID"])
+    left, right = figure.axes
+    assert (left.get_ylabel(), right.get_ylabel()) == ("FID", "share")
+    assert left.get_yscale() == "log" and right.get_ylim() == (0, 1)
+    np.testing.assert_array_equal(right.lines[0].get_xdata(), [0.5, 1.0])  # sorted by x
+    assert [line.get_label() for line in right.lines] == ["precision", "recall"]
+    assert figure.texts[0].get_text() == "trade-off"  # a suptitle over two panels
+    (single,) = viz.plot_accuracy_curves({"FGSM": {0.0: 0.9, 0.1: 0.3}}).axes
+    assert single.get_ylabel() == "accuracy"
+
+
 def test_plot_image_rows_lays_out_one_row_per_name():
     images = np.zeros((6, 8, 8, 1), np.float32)
     figure = viz.plot_image_rows(images, ["a", "b"], column_names=["x", "y", "z"])
