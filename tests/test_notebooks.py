@@ -49,6 +49,8 @@ EXPECTED_FILES = {
     "12_related_models": ["elbo_curve.png", "reconstructions.png", "vae_samples.png",
                           "latent_map.png", "samples_side_by_side.png", "attention_maps.png",
                           "attention_maps_discriminator.png"],
+    "15_restoration": ["damage.png", "denoising.png", "inpainting.png", "super_resolution.png",
+                       "restoration.json"],
 }
 
 #: Notebooks that deliberately load no image dataset (pure mathematics on known densities).

@@ -22,6 +22,7 @@ from ganlib.translation.restoration import (
     restored_images,
     train_restorer,
     verdicts,
+    winners,
 )
 from ganlib.translation.scoring import (
     CYCLEGAN_BASELINES,
@@ -60,4 +61,5 @@ __all__ = [
     "scores_by_method",
     "train_restorer",
     "verdicts",
+    "winners",
 ]

@@ -9,8 +9,9 @@ on L1 alone (its discriminator still trains but the generator never hears it), a
 * ``train_restorer``: build one model and train it for a wall-clock budget;
 * ``restoration_table``: held-out scores of the damaged input and of each restorer
   (L1, PSNR, SSIM, sharpness against the truth's and, with a classifier, the class kept);
-* ``verdicts``: which method did better on each score, one sentence each, read from a
-  table (so the prose never has to guess the winner).
+* ``winners`` and ``verdicts``: which method did better on each score, read from a table
+  (as names, and as one sentence each), so the prose never has to guess the winner;
+* ``restored_images``: each model's restorations of the same damaged images.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from ganlib.translation.pix2pix import build_pix2pix
 from ganlib.translation.scoring import _check_has, _methods
 
 __all__ = ["DAMAGED_INPUT", "METHODS", "SCORES", "restoration_table", "restored_images",
-           "train_restorer", "verdicts"]
+           "train_restorer", "verdicts", "winners"]
 
 #: The two restorers: {name: adversarial weight} (the L1 weight is shared).
 METHODS = {"L1": 0.0, "L1 + adversarial": 1.0}
@@ -100,8 +101,8 @@ def _better(score, a, b):
     return int(np.sign(round(a - b, 12)))
 
 
-def verdicts(rows, first="L1", second="L1 + adversarial") -> dict:
-    """{score: one sentence saying which of two methods of ``rows`` did better on it}.
+def winners(rows, first="L1", second="L1 + adversarial") -> dict:
+    """{score: the method of ``first`` and ``second`` that did better on it, or None on a tie}.
 
     Each score of ``SCORES`` that both rows have is compared the way ``SCORES`` says
     (sharpness: the ratio closer to 1, on a log scale, so 0.5 and 2 are equally far).
@@ -109,17 +110,24 @@ def verdicts(rows, first="L1", second="L1 + adversarial") -> dict:
     methods = _methods(rows)
     for method in (first, second):
         _checks.choice(method, "first and second", methods)
+    a, b = ({row["method"]: row for row in rows}[m] for m in (first, second))
+    outcomes = {score: _better(score, a[score], b[score]) for score in SCORES
+                if score in a and score in b}
+    return {score: {1: first, -1: second, 0: None}[outcome]
+            for score, outcome in outcomes.items()}
+
+
+def verdicts(rows, first="L1", second="L1 + adversarial") -> dict:
+    """{score: one sentence saying which of two methods of ``rows`` did better on it, with
+    both values}, from ``winners``."""
+    found = winners(rows, first, second)  # checks the rows and the two methods
     by_method = {row["method"]: row for row in rows}
-    a, b = by_method[first], by_method[second]
     sentences = {}
-    for score, better in SCORES.items():
-        if score not in a or score not in b:
-            continue
-        outcome = _better(score, a[score], b[score])
-        winner, loser = (second, first) if outcome < 0 else (first, second)
-        values = f"{by_method[winner][score]:.3f} against {by_method[loser][score]:.3f}"
-        result = f"{winner} wins" if outcome else "a tie"
-        sentences[score] = f"{score} ({better} is better): {result}, {values}."
+    for score, winner in found.items():
+        ranked = (winner, second if winner == first else first) if winner else (first, second)
+        values = " against ".join(f"{by_method[m][score]:.4g}" for m in ranked)
+        result = f"{winner} wins" if winner else "a tie"
+        sentences[score] = f"{score} ({SCORES[score]} is better): {result}, {values}."
     return sentences
 
 

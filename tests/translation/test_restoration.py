@@ -70,12 +70,15 @@ def test_verdicts_name_the_winner_of_each_score_from_the_numbers():
             _row("L1 + adversarial", L1=0.06, PSNR=21.5, SSIM=0.8, sharpness=1.3)]
     said = restoration.verdicts(rows)
     assert said == {
-        "L1": "L1 (lower is better): L1 wins, 0.050 against 0.060.",
-        "PSNR": "PSNR (higher is better): L1 wins, 22.000 against 21.500.",
-        "SSIM": "SSIM (higher is better): a tie, 0.800 against 0.800.",
-        "sharpness": "sharpness (closer to 1 is better): L1 + adversarial wins, 1.300 "
-                     "against 0.600.",
+        "L1": "L1 (lower is better): L1 wins, 0.05 against 0.06.",
+        "PSNR": "PSNR (higher is better): L1 wins, 22 against 21.5.",
+        "SSIM": "SSIM (higher is better): a tie, 0.8 against 0.8.",
+        "sharpness": "sharpness (closer to 1 is better): L1 + adversarial wins, 1.3 "
+                     "against 0.6.",
     }
+    assert restoration.winners(rows) == {"L1": "L1", "PSNR": "L1", "SSIM": None,
+                                         "sharpness": "L1 + adversarial"}
+    assert restoration.winners(rows, "damaged input", "L1")["PSNR"] == "L1"
     rows[1]["sharpness"], rows[2]["sharpness"] = 0.5, 2.0  # equally far from 1 on a log scale
     assert "a tie" in restoration.verdicts(rows)["sharpness"]
     rows[2]["sharpness"] = 1.9
