@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from ganlib import _checks, data
-from ganlib.data import pairs as pairs_module
+from ganlib.data import pairs
 from ganlib.evaluation import sharpness, translation_metrics
 from ganlib.training import callbacks, hyperparameters, loop
 from ganlib.translation.pix2pix import build_pix2pix
@@ -55,10 +55,10 @@ def train_restorer(train_pairs, adversarial_weight, *, seconds, max_steps=1_000_
                           width=width, depth=depth, l1_weight=l1_weight,
                           adversarial_weight=adversarial_weight, learning_rate=learning_rate,
                           beta1=beta1, seed=seed)
-    dataset = pairs_module.make_pair_dataset(train_pairs, batch_size, seed=seed)
+    dataset = pairs.make_pair_dataset(train_pairs, batch_size, seed=seed)
     stop = callbacks.StopAfterSeconds(seconds)
     loop.train_gan(model, dataset, max_steps, steps_per_epoch=100, verbose=0,
-                   callbacks=[callbacks.NonFiniteGuard(verbose=False), stop])
+                   callbacks=[callbacks.NonFiniteGuard(), stop])
     return model, stop.elapsed
 
 
