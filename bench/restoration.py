@@ -31,7 +31,12 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from coursekit import runner, stated_time
+from related_models import (  # bench/ is on sys.path when run as a script
+    add_notebook_options,
+    run_with_load,
+)
+
+from coursekit import stated_time
 from ganlib import viz
 from ganlib.translation import restoration
 
@@ -40,29 +45,10 @@ NOTEBOOK = PROJECT_DIR / "notebooks" / "15_restoration.ipynb"
 COLUMNS = ["task", "method", "steps", "L1", "PSNR", "SSIM", "sharpness", "class kept"]
 
 
-def _parameter(text: str):
-    if "=" not in text:
-        raise argparse.ArgumentTypeError(f"--set takes NAME=VALUE, got {text!r}.")
-    name, value = text.split("=", 1)
-    try:
-        return name, json.loads(value)
-    except ValueError:
-        return name, value
-
-
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--dataset", default="fashion_mnist")
     parser.add_argument("--seeds", type=int, nargs="+", default=[0])
-    parser.add_argument("--data-dir", help="folder holding fashion_mnist/ (GANLIB_DATA_DIR)")
-    parser.add_argument("--out-dir", default=str(PROJECT_DIR / "outputs" / "bench"
-                                                 / "restoration"))
-    parser.add_argument("--quick", action="store_true", help="the notebook's QUICK setting")
-    parser.add_argument("--allow-fallback", action="store_true",
-                        help="accept the bundled digits when the dataset is not available")
-    parser.add_argument("--set", action="append", type=_parameter, default=[],
-                        metavar="NAME=VALUE", help="another notebook parameter (repeatable)")
-    return parser.parse_args(argv)
+    return add_notebook_options(parser, "restoration").parse_args(argv)
 
 
 def tally(results) -> dict:
@@ -87,14 +73,8 @@ def main(argv=None) -> int:
         parameters = {"DATASET": args.dataset, "QUICK": args.quick, "SEED": seed,
                       **dict(args.set)}
         out_dir = Path(args.out_dir) / f"seed_{seed}"
-        load_before = os.getloadavg()
-        print(f"Running {NOTEBOOK.name} with {parameters} (load average "
-              f"{load_before[0]:.1f}) ...", flush=True)
-        run = runner.run_notebook(NOTEBOOK, out_dir, parameters)
-        load_after = os.getloadavg()
-        if run.status != "ok":
-            print(f"The notebook FAILED after {run.seconds:.0f} s: {run.error}\n"
-                  f"See {run.output}.")
+        run, load_before, load_after = run_with_load(NOTEBOOK, out_dir, parameters)
+        if run is None:
             return 1
         result = json.loads((out_dir / NOTEBOOK.stem / "restoration.json").read_text())
         results.append(result)
@@ -109,8 +89,8 @@ def main(argv=None) -> int:
             print("class kept:", row)
         print(f"\nnotebook wall time: {run.seconds:.0f} s ({run.seconds / 60:.1f} min); "
               f"stated: {stated_time.stated_time(NOTEBOOK).full.phrase}")
-        print(f"load average (1 min) before / after: {load_before[0]:.1f} / "
-              f"{load_after[0]:.1f} on {os.cpu_count()} cores")
+        print(f"load average (1 min) before / after: {load_before:.1f} / {load_after:.1f} "
+              f"on {os.cpu_count()} cores")
         print(f"executed notebook: {run.output}\n", flush=True)
         if result["dataset"] != args.dataset and not args.allow_fallback:
             print(f"The notebook used {result['dataset']!r}, not {args.dataset!r}; these are "
