@@ -46,18 +46,38 @@ def _parameter(text: str):
         return name, value
 
 
-def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def add_notebook_options(parser, name: str):
+    """The options of a script that runs one notebook: --dataset, --data-dir, --out-dir
+    (default ``outputs/bench/<name>``), --quick, --allow-fallback and --set NAME=VALUE."""
     parser.add_argument("--dataset", default="fashion_mnist")
     parser.add_argument("--data-dir", help="folder holding fashion_mnist/ (GANLIB_DATA_DIR)")
-    parser.add_argument("--out-dir", default=str(PROJECT_DIR / "outputs" / "bench"
-                                                 / "related_models"))
+    parser.add_argument("--out-dir", default=str(PROJECT_DIR / "outputs" / "bench" / name))
     parser.add_argument("--quick", action="store_true", help="the notebook's QUICK setting")
     parser.add_argument("--allow-fallback", action="store_true",
                         help="accept the bundled digits when the dataset is not available")
     parser.add_argument("--set", action="append", type=_parameter, default=[],
                         metavar="NAME=VALUE", help="another notebook parameter (repeatable)")
-    return parser.parse_args(argv)
+    return parser
+
+
+def run_with_load(notebook, out_dir, parameters):
+    """Run ``notebook`` with papermill (``runner.run_notebook``), saying so with the load
+    average. Returns ``(run, load before, load after)``; ``run`` is None when the notebook
+    failed, which is said with its error."""
+    load_before = os.getloadavg()[0]
+    print(f"Running {notebook.name} with {parameters} (load average {load_before:.1f}) ...",
+          flush=True)
+    run = runner.run_notebook(notebook, out_dir, parameters)
+    load_after = os.getloadavg()[0]
+    if run.status != "ok":
+        print(f"The notebook FAILED after {run.seconds:.0f} s: {run.error}\nSee {run.output}.")
+        return None, load_before, load_after
+    return run, load_before, load_after
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    return add_notebook_options(parser, "related_models").parse_args(argv)
 
 
 def main(argv=None) -> int:
@@ -67,16 +87,10 @@ def main(argv=None) -> int:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     parameters = {"DATASET": args.dataset, "QUICK": args.quick, **dict(args.set)}
     out_dir = Path(args.out_dir)
-    load_before = os.getloadavg()
-    print(f"Running {NOTEBOOK.name} with {parameters} (load average "
-          f"{load_before[0]:.1f}) ...", flush=True)
-    run = runner.run_notebook(NOTEBOOK, out_dir, parameters)
-    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    load_after = os.getloadavg()
-    if run.status != "ok":
-        print(f"The notebook FAILED after {run.seconds:.0f} s: {run.error}\n"
-              f"See {run.output}.")
+    run, load_before, load_after = run_with_load(NOTEBOOK, out_dir, parameters)
+    if run is None:
         return 1
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     result = json.loads((out_dir / NOTEBOOK.stem / "comparison.json").read_text())
     print(f"\nDataset: {result['dataset']}; {result['eval_samples']:,} samples per model; "
           f"training budget {result['budget']}")
@@ -85,7 +99,7 @@ def main(argv=None) -> int:
     print(f"\nnotebook wall time: {run.seconds:.0f} s ({run.seconds / 60:.1f} min); "
           f"stated: {stated_time.stated_time(NOTEBOOK).full.phrase}")
     print(f"peak resident memory of the kernel: {peak_mb:,.0f} MB")
-    print(f"load average (1 min) before / after: {load_before[0]:.1f} / {load_after[0]:.1f} "
+    print(f"load average (1 min) before / after: {load_before:.1f} / {load_after:.1f} "
           f"on {os.cpu_count()} cores")
     print(f"executed notebook: {run.output}")
     if result["dataset"] != args.dataset and not args.allow_fallback:

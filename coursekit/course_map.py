@@ -34,6 +34,8 @@ COURSE_MAP = (
     ("11_robustness", "Adversarial robustness", "FGSM, PGD, a GAN-based defence and its limits"),
     ("12_related_models", "Related models", "VAE, self-attention, what came next"),
     ("14_latent_space", "The latent space", "interpolation, arithmetic, truncation, inversion"),
+    ("15_restoration", "Restoring damaged images",
+     "denoising, inpainting, super-resolution: L1 against L1 + adversarial"),
 )
 
 

@@ -3,22 +3,22 @@
 What lives where, in the order a learner meets it (each subpackage's docstring says more):
 
 - ``ganlib.data``: images in [-1, 1] from MNIST, Fashion-MNIST, CIFAR-10 or the bundled
-  digits (offline), your own folders, 2-D toy points (``data.toy``) and image pairs
-  (``data.pairs``), and the ``tf.data`` feed;
+  digits (offline), your own folders, 2-D toy points (``data.toy``), image pairs
+  (``data.pairs``) and damage done on purpose (``data.damage``), and the ``tf.data`` feed;
 - ``ganlib.losses``: the loss pairs (minimax, non-saturating, least squares, Wasserstein,
   hinge) and the gradient and R1 penalties, as pure functions of the logits;
 - ``ganlib.nets``: the networks: DCGAN, MLPs, conditional, U-Net and PatchGAN,
   self-attention;
 - ``ganlib.evaluation``: FID, KID, precision and recall in a feature space trained here,
-  nearest neighbours, translation scores, the ``metrics.json`` of a run;
+  nearest neighbours, translation and sharpness scores, the ``metrics.json`` of a run;
 - ``ganlib.training``: the ``GAN`` Keras model and its ``train_step``, ``train_gan`` with
   checkpoints, callbacks, the metrics monitor and the recipes;
 - ``ganlib.latent``: the latent space of a trained generator: interpolation (lerp, slerp),
   arithmetic, the truncation trick and GAN inversion, which the topics build on;
 - topics, each built on the layers above: ``ganlib.playground`` (a GAN on 2-D points),
   ``ganlib.conditional`` (labels on demand), ``ganlib.augmentation`` (training data from a
-  GAN), ``ganlib.translation`` (pix2pix, CycleGAN), ``ganlib.robustness`` (attacks and a
-  GAN defence), ``ganlib.vae`` (the variational autoencoder);
+  GAN), ``ganlib.translation`` (pix2pix, CycleGAN, restoration), ``ganlib.robustness``
+  (attacks and a GAN defence), ``ganlib.vae`` (the variational autoencoder);
 - ``ganlib.viz``: figures and text tables; ``ganlib.ui``: every ipywidgets panel;
 - ``ganlib.exercises``: the learner's exercises, each with a check that says at once what
   is right or wrong and falls back to the reference solution.

@@ -36,6 +36,7 @@ PLACES = {
     "fgsm": "11_robustness",
     "reparameterize": "12_related_models",
     "slerp": "14_latent_space",
+    "laplacian_variance": "15_restoration",
 }
 
 

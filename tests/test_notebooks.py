@@ -53,6 +53,8 @@ EXPECTED_FILES = {
                         "style_grid.png", "direction_measured.png", "direction.png",
                         "truncation_samples.png", "truncation_curve.png", "inversion.png",
                         "inversion_losses.png", "latent_space.json"],
+    "15_restoration": ["damage.png", "denoising.png", "inpainting.png", "super_resolution.png",
+                       "restoration.json"],
 }
 
 #: Notebooks that deliberately load no image dataset (pure mathematics on known densities).

@@ -14,7 +14,9 @@ Modules, in the order a learner meets them:
 - ``pipeline``: ``make_dataset``, the shuffled, repeating batches training reads;
 - ``toy``: 2-D points (rings and grids of Gaussians) and the mode metrics of the playground
   (``from ganlib.data import toy``);
-- ``pairs``: paired and unpaired images for translation (``from ganlib.data import pairs``).
+- ``pairs``: paired and unpaired images for translation (``from ganlib.data import pairs``);
+- ``damage``: noise, a missing square and lost resolution, done on purpose for restoration
+  (``from ganlib.data import damage``).
 
 The names of the first four modules are available here: ``data.load_dataset(...)``.
 """

@@ -5,6 +5,8 @@ Everything here can be built offline from data the course ships or generates:
 * ``edge_pairs``: an edge map (Sobel filter) next to its image, the way edges2shoes was made;
 * ``grey_colour_pairs`` and ``resolution_pairs``: grey to colour, low to high resolution,
   from any colour images (CIFAR-10 when it is on disk, else ``textured_digits``);
+* ``restoration_pairs``: a damaged image next to the image (noise, a missing square, lost
+  resolution; the damage is in ``ganlib.data.damage``);
 * ``textured_digits``: grey images drawn in colour on procedural textures, a colour data set
   the course generates itself;
 * ``unpaired_domains``: two domains with the pairing thrown away.
@@ -23,14 +25,18 @@ from pathlib import Path
 import numpy as np
 
 from ganlib import _checks, data
+from ganlib.data import damage
 from ganlib.data.files import IMAGE_SUFFIXES, _read_image, _resize_uint8, _warn_skipped
 
-__all__ = ["ImagePairs", "UnpairedDomains", "check_pair_arrays", "colour_images", "edge_pairs",
-           "grey_colour_pairs", "load_pair_folder", "load_unpaired_folders",
-           "make_pair_dataset", "make_unpaired_dataset", "resolution_pairs", "sobel_edges",
-           "textured_digits", "to_grey", "unpaired_domains"]
+__all__ = ["RESTORATION_TASKS", "ImagePairs", "UnpairedDomains", "check_pair_arrays",
+           "colour_images", "edge_pairs", "grey_colour_pairs", "load_pair_folder",
+           "load_unpaired_folders", "make_pair_dataset", "make_unpaired_dataset",
+           "resolution_pairs", "restoration_pairs", "sobel_edges", "textured_digits", "to_grey",
+           "unpaired_domains"]
 
 _LUMA = np.array([0.299, 0.587, 0.114], np.float32)
+#: The tasks of ``restoration_pairs``: the damage each one undoes.
+RESTORATION_TASKS = ("denoising", "inpainting", "super_resolution")
 
 
 @dataclass(frozen=True)
@@ -141,17 +147,6 @@ def sobel_edges(images, threshold=0.25) -> np.ndarray:
     return (1.0 - 2.0 * strength).astype(np.float32)
 
 
-def _blur_down_up(images, factor):
-    import tensorflow as tf
-
-    height, width = images.shape[1:3]
-    if height % factor or width % factor:
-        raise ValueError(f"factor={factor} must divide the image size {height}x{width}; "
-                         "try 2 or 4.")
-    small = tf.image.resize(images, (height // factor, width // factor), method="area")
-    return tf.image.resize(small, (height, width), method="bilinear").numpy()
-
-
 # --------------------------------------------------------------------------- pair builders
 
 
@@ -177,9 +172,31 @@ def resolution_pairs(images, factor=4, name="low to high resolution") -> ImagePa
     (bilinear), so both sides have the same size.
     """
     array = data.check_model_images(images)
-    factor = _checks.whole_number(factor, "factor", 2)
-    return ImagePairs(_blur_down_up(array, factor).astype(np.float32), array, name,
+    return ImagePairs(damage.low_resolution(array, factor), array, name,
                       f"images shrunk {factor}x and enlarged back")
+
+
+def restoration_pairs(images, task, *, sigma=0.2, mask_size=10, factor=2, seed=0,
+                      name=None) -> ImagePairs:
+    """Pairs (damaged image -> the image) for one of ``RESTORATION_TASKS``.
+
+    "denoising" adds Gaussian noise of ``sigma`` (on pixels in [0, 1]), "inpainting" blanks
+    a ``mask_size`` square at a random place, "super_resolution" shrinks the image
+    ``factor`` times and enlarges it back (``ganlib.data.damage``); ``seed`` draws the noise
+    and the squares. The name is the task unless ``name`` is given.
+    """
+    array = data.check_model_images(images)
+    task = _checks.choice(task, "task", RESTORATION_TASKS)
+    if task == "denoising":
+        damaged = damage.add_noise(array, sigma, seed)
+        how = f"images with Gaussian noise of sigma {sigma:g} on [0, 1] (seed {seed})"
+    elif task == "inpainting":
+        damaged = damage.mask_square(array, mask_size, seed)[0]
+        how = f"images with a {mask_size}x{mask_size} square blanked (seed {seed})"
+    else:
+        damaged = damage.low_resolution(array, factor)
+        how = f"images shrunk {factor}x and enlarged back"
+    return ImagePairs(damaged, array, name or task, how)
 
 
 # --------------------------------------------------------------------------- colour data

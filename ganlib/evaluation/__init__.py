@@ -9,6 +9,8 @@
 - ``neighbours``: nearest training images, to see whether a GAN copies;
 - ``translation_metrics``: L1, PSNR, SSIM, domain and label accuracy, cycle error and the
   baselines a translation model must beat;
+- ``sharpness``: the variance of the Laplacian, and the sharpness of restored images
+  relative to the truth's (what PSNR and SSIM do not reward);
 - ``report``: ``write_run_metrics``, the flat ``metrics.json`` a run leaves behind.
 """
 
@@ -42,6 +44,7 @@ from ganlib.evaluation.scores import (
     knn_radii,
     precision_recall,
 )
+from ganlib.evaluation.sharpness import laplacian_variance, sharpness_ratio
 from ganlib.evaluation.translation_metrics import (
     blur_baseline,
     compare_translations,
@@ -86,12 +89,14 @@ __all__ = [
     "knn_radii",
     "l1_error",
     "label_accuracy",
+    "laplacian_variance",
     "mean_baseline",
     "nearest_neighbours",
     "precision_recall",
     "psnr",
     "real_reference",
     "scalar_figures",
+    "sharpness_ratio",
     "ssim",
     "statistics_transfer",
     "train_domain_classifier",

@@ -23,18 +23,17 @@ What lives where:
   ``losses`` (discriminator_loss, generator_loss, optimal_discriminator, gradient_penalty,
   pix2pix_generator_loss, cycle_consistency_loss), ``networks`` (dcgan_generator,
   conditional_input, train_step), ``evaluation`` (frechet_distance), ``robustness`` (fgsm),
-  ``vae`` (reparameterize) and ``latent`` (slerp).
+  ``vae`` (reparameterize), ``latent`` (slerp) and ``restoration`` (laplacian_variance).
 
 The checks are fast (tiny networks, a second or two on a CPU), deterministic (fixed seeds,
 weights set explicitly) and offline. Known values come from the tested parts of ganlib
-(``ganlib.losses``, ``ganlib.evaluation.scores``, ``ganlib.robustness``,
-``ganlib.latent``) or from hand
-computation. Nothing in ganlib imports this package; notebooks do.
+(``ganlib.losses``, ``ganlib.evaluation``, ``ganlib.robustness``, ``ganlib.latent``) or
+from hand computation. Nothing in ganlib imports this package; notebooks do.
 """
 
-from ganlib.exercises import evaluation, latent, losses, networks, robustness, vae
+from ganlib.exercises import evaluation, latent, losses, networks, restoration, robustness, vae
 from ganlib.exercises.checking import NOT_DONE, Result, check, solution, task
 from ganlib.exercises.registry import EXERCISES, Exercise
 
 __all__ = ["EXERCISES", "NOT_DONE", "Exercise", "Result", "check", "evaluation", "latent",
-           "losses", "networks", "robustness", "solution", "task", "vae"]
+           "losses", "networks", "restoration", "robustness", "solution", "task", "vae"]

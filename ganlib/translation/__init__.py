@@ -3,7 +3,9 @@
 - ``model``: ``TranslationModel``, what both share, and the live grid ``TranslationSamples``;
 - ``pix2pix``: ``Pix2Pix`` and ``build_pix2pix`` (Isola et al. 2017);
 - ``cyclegan``: ``CycleGAN`` and ``build_cyclegan`` (Zhu et al. 2017);
-- ``scoring``: the tables that compare a trained model with its baselines.
+- ``scoring``: the tables that compare a trained model with its baselines;
+- ``restoration``: denoising, inpainting and super-resolution as pix2pix pairs, a U-Net on
+  L1 alone against L1 plus the PatchGAN, and the table and verdicts that compare them.
 
 The networks are in ``ganlib.nets.translation``, the data in ``ganlib.data.pairs``, the
 scores in ``ganlib.evaluation.translation_metrics``.
@@ -12,6 +14,16 @@ scores in ``ganlib.evaluation.translation_metrics``.
 from ganlib.translation.cyclegan import CycleGAN, HistoryPool, build_cyclegan
 from ganlib.translation.model import TranslationModel, TranslationSamples, check_weight
 from ganlib.translation.pix2pix import Pix2Pix, build_pix2pix
+from ganlib.translation.restoration import (
+    DAMAGED_INPUT,
+    METHODS,
+    SCORES,
+    restoration_table,
+    restored_images,
+    train_restorer,
+    verdicts,
+    winners,
+)
 from ganlib.translation.scoring import (
     CYCLEGAN_BASELINES,
     CYCLEGAN_DOMAIN_SCORES,
@@ -28,11 +40,14 @@ __all__ = [
     "CYCLEGAN_BASELINES",
     "CYCLEGAN_DOMAIN_SCORES",
     "CycleGAN",
+    "DAMAGED_INPUT",
     "HistoryPool",
+    "METHODS",
     "PIX2PIX_BASELINES",
     "PIX2PIX_SCORES",
     "Pix2Pix",
     "REAL_IMAGES",
+    "SCORES",
     "TranslationModel",
     "TranslationSamples",
     "beats_baselines",
@@ -41,5 +56,10 @@ __all__ = [
     "check_weight",
     "cyclegan_table",
     "pix2pix_table",
+    "restoration_table",
+    "restored_images",
     "scores_by_method",
+    "train_restorer",
+    "verdicts",
+    "winners",
 ]

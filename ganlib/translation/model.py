@@ -116,7 +116,9 @@ class TranslationModel(keras.Model):
             raise ValueError(f"{name} have shape {array.shape[1:]} but {network.name} "
                              f"expects {expected}; resize them with "
                              "ganlib.data.resize_images.")
-        return network.predict(array, batch_size=256, verbose=0)
+        # called batch by batch, not through predict: no graph is traced for a few images
+        return np.concatenate([np.asarray(network(array[i:i + 256], training=False))
+                               for i in range(0, len(array), 256)])
 
 
 def _as_colour(images):

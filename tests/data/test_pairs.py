@@ -54,7 +54,8 @@ def test_resolution_pairs_average_blocks_and_check_the_factor():
     image[0, ::2, ::2] = 1.0  # a fine checker: averaged away at factor 2
     built = pairs.resolution_pairs(image, factor=2)
     np.testing.assert_allclose(built.sources, -0.5, atol=1e-5)
-    with pytest.raises(ValueError, match="factor=3 must divide"):
+    with pytest.raises(ValueError, match=r"factor must be a whole number that divides the "
+                                         r"image size 8x8: one of \[2, 4, 8\], got 3\."):
         pairs.resolution_pairs(image, factor=3)
 
 
