@@ -8,7 +8,7 @@ What lives where, in the order a learner meets it (each subpackage's docstring s
 - ``ganlib.losses``: the loss pairs (minimax, non-saturating, least squares, Wasserstein,
   hinge) and the gradient and R1 penalties, as pure functions of the logits;
 - ``ganlib.nets``: the networks: DCGAN, MLPs, conditional, U-Net and PatchGAN,
-  self-attention;
+  self-attention, the ViT discriminator;
 - ``ganlib.evaluation``: FID, KID, precision and recall in a feature space trained here,
   nearest neighbours, translation scores, the ``metrics.json`` of a run;
 - ``ganlib.training``: the ``GAN`` Keras model and its ``train_step``, ``train_gan`` with

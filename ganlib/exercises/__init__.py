@@ -22,8 +22,8 @@ What lives where:
 - the exercises by topic, each with its task, reference and checker:
   ``losses`` (discriminator_loss, generator_loss, optimal_discriminator, gradient_penalty,
   pix2pix_generator_loss, cycle_consistency_loss), ``networks`` (dcgan_generator,
-  conditional_input, train_step), ``evaluation`` (frechet_distance), ``robustness`` (fgsm)
-  and ``vae`` (reparameterize).
+  conditional_input, train_step), ``evaluation`` (frechet_distance), ``robustness`` (fgsm),
+  ``vae`` (reparameterize) and ``diffusion`` (add_noise).
 
 The checks are fast (tiny networks, a second or two on a CPU), deterministic (fixed seeds,
 weights set explicitly) and offline. Known values come from the tested parts of ganlib
@@ -31,9 +31,9 @@ weights set explicitly) and offline. Known values come from the tested parts of 
 computation. Nothing in ganlib imports this package; notebooks do.
 """
 
-from ganlib.exercises import evaluation, losses, networks, robustness, vae
+from ganlib.exercises import diffusion, evaluation, losses, networks, robustness, vae
 from ganlib.exercises.checking import NOT_DONE, Result, check, solution, task
 from ganlib.exercises.registry import EXERCISES, Exercise
 
-__all__ = ["EXERCISES", "NOT_DONE", "Exercise", "Result", "check", "evaluation", "losses",
-           "networks", "robustness", "solution", "task", "vae"]
+__all__ = ["EXERCISES", "NOT_DONE", "Exercise", "Result", "check", "diffusion", "evaluation",
+           "losses", "networks", "robustness", "solution", "task", "vae"]

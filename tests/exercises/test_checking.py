@@ -7,7 +7,7 @@ import pytest
 from ganlib import exercises
 from ganlib.exercises import EXERCISES, NOT_DONE, check, solution, task
 
-#: The twelve exercises and the exact signatures the notebooks' stubs use.
+#: The thirteen exercises and the exact signatures the notebooks' stubs use.
 SIGNATURES = {
     "discriminator_loss": "(real_logits, fake_logits)",
     "generator_loss": "(fake_logits)",
@@ -21,10 +21,11 @@ SIGNATURES = {
     "cycle_consistency_loss": "(real, reconstructed)",
     "fgsm": "(model, images, labels, epsilon)",
     "reparameterize": "(mean, log_var, noise)",
+    "add_noise": "(x0, t, noise, alphas_cumprod)",
 }
 
 
-def test_the_registry_holds_the_twelve_exercises_with_their_signatures():
+def test_the_registry_holds_the_thirteen_exercises_with_their_signatures():
     assert set(EXERCISES) == set(SIGNATURES)
     for name, exercise in EXERCISES.items():
         assert exercise.name == name == exercise.reference.__name__
@@ -160,7 +161,8 @@ def test_task_prints_and_returns_the_task(capsys):
     lambda: task(3),
 ])
 def test_an_unknown_exercise_is_refused_with_the_list(face):
-    with pytest.raises(ValueError, match=r"name must be one of \['conditional_input', .*\] "
+    with pytest.raises(ValueError, match=r"name must be one of \['add_noise', "
+                                         r"'conditional_input', .*\] "
                                          r"\(exercises\.EXERCISES lists them\), got "):
         face()
 
