@@ -26,7 +26,7 @@ and hyperparameters differ between them:
   blocks of four heads) in place of the convolutional one, exactly as
   notebooks/13_transformers_diffusion.ipynb trains it.
 - ``diffusion``: not a GAN: the DDPM of ``ganlib.diffusion.build_diffusion`` with its
-  defaults (U-Net of width 16, cosine schedule of 250 steps, Adam 1e-3, weight average
+  defaults (U-Net of width 16, cosine schedule of 250 steps, Adam 2e-3, weight average
   0.999), batch 64, sampled with 20 DDIM steps, as notebook 13 trains it.
 
 Used in: bench/train_budget.py, bench/compare_recipes.py.

@@ -16,7 +16,8 @@ What lives where, in the order a learner meets it (each subpackage's docstring s
 - topics, each built on the layers above: ``ganlib.playground`` (a GAN on 2-D points),
   ``ganlib.conditional`` (labels on demand), ``ganlib.augmentation`` (training data from a
   GAN), ``ganlib.translation`` (pix2pix, CycleGAN), ``ganlib.robustness`` (attacks and a
-  GAN defence), ``ganlib.vae`` (the variational autoencoder);
+  GAN defence), ``ganlib.vae`` (the variational autoencoder), ``ganlib.diffusion`` (a
+  denoising diffusion model, DDPM and DDIM);
 - ``ganlib.viz``: figures and text tables; ``ganlib.ui``: every ipywidgets panel;
 - ``ganlib.exercises``: the learner's exercises, each with a check that says at once what
   is right or wrong and falls back to the reference solution.
@@ -33,7 +34,8 @@ __version__ = "0.1.0"
 
 #: The subpackages and modules a notebook imports, in the order a learner meets them.
 PARTS = ("data", "losses", "nets", "evaluation", "training", "playground", "conditional",
-         "augmentation", "translation", "robustness", "vae", "viz", "ui", "exercises")
+         "augmentation", "translation", "robustness", "vae", "diffusion", "viz", "ui",
+         "exercises")
 
 __all__ = ["PARTS", "__version__", *PARTS]
 

@@ -21,7 +21,7 @@ LAYERS = (
     ("nets",),
     ("evaluation",),
     ("training",),
-    ("playground", "conditional", "translation", "robustness", "vae"),
+    ("playground", "conditional", "translation", "robustness", "vae", "diffusion"),
     ("augmentation",),
     ("ui", "exercises"),
 )

@@ -49,6 +49,10 @@ EXPECTED_FILES = {
     "12_related_models": ["elbo_curve.png", "reconstructions.png", "vae_samples.png",
                           "latent_map.png", "samples_side_by_side.png", "attention_maps.png",
                           "attention_maps_discriminator.png"],
+    "13_transformers_diffusion": ["gan_samples.png", "vit_attention.png",
+                                  "forward_process.png", "diffusion_loss.png",
+                                  "diffusion_samples.png", "reverse_process.png",
+                                  "fid_vs_steps.png", "comparison.json"],
 }
 
 #: Notebooks that deliberately load no image dataset (pure mathematics on known densities).

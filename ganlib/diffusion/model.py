@@ -145,7 +145,7 @@ class DiffusionModel(keras.Model):
 
 
 def build_diffusion(image_shape=(28, 28, 1), width=16, channel_multipliers=(1, 2, 4),
-                    schedule="cosine", timesteps=250, learning_rate=1e-3, ema_decay=0.999,
+                    schedule="cosine", timesteps=250, learning_rate=2e-3, ema_decay=0.999,
                     sampling_steps=20, seed=0) -> DiffusionModel:
     """A compiled ``DiffusionModel``: ``build_denoiser`` and ``make_schedule``, Adam."""
     seed = hyperparameters.check("seed", seed)
