@@ -33,10 +33,14 @@ def test_sinusoidal_embedding_is_sines_then_cosines_of_geometric_frequencies():
 
 
 @pytest.mark.parametrize("shape", [(28, 28, 1), (32, 32, 3)])
-def test_denoiser_predicts_noise_of_the_image_shape(shape):
-    network = unet.build_denoiser(shape, width=8)
+@pytest.mark.parametrize("attention", [True, False])
+def test_denoiser_predicts_noise_of_the_image_shape(shape, attention):
+    network = unet.build_denoiser(shape, width=8, middle_attention=attention)
     x = np.zeros((2, *shape), "float32")
     assert network([x, np.array([0.0, 5.0], "float32")]).shape == (2, *shape)
+    has_attention = any(isinstance(layer, keras.layers.MultiHeadAttention)
+                        for layer in network.layers)
+    assert has_attention == attention
 
 
 def test_a_training_step_moves_every_weight_and_the_average(trained):
@@ -114,6 +118,8 @@ def test_bad_networks_and_shapes_are_refused():
     with pytest.raises(ValueError, match="^image_shape must be a height and width divisible "
                                          "by 4"):
         unet.build_denoiser((30, 30, 1), channel_multipliers=(1, 2, 2))
+    with pytest.raises(ValueError, match="^middle_attention must be True or False"):
+        unet.build_denoiser(middle_attention="yes")
     with pytest.raises(TypeError, match="network must be a keras Model reading"):
         diffusion.DiffusionModel(keras.Sequential([keras.Input((4,)), keras.layers.Dense(2)]),
                                  diffusion.make_schedule("cosine", 10))
