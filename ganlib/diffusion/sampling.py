@@ -57,7 +57,7 @@ def ddim_timesteps(timesteps: int, steps: int) -> np.ndarray:
     """The ``steps`` step indices DDIM visits, from T-1 down to 0, evenly spread."""
     steps = _checks.whole_number(steps, "steps", minimum=1, maximum=timesteps,
                                  hint=f" (the schedule has {timesteps} steps)")
-    return np.unique(np.round(np.linspace(0, timesteps - 1, steps)).astype(int))[::-1]
+    return np.unique(np.round(np.linspace(timesteps - 1, 0, steps)).astype(int))[::-1]
 
 
 def _walk(network, schedule, start, visits, eta, rng, keep_path, batch_size):

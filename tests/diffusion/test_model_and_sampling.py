@@ -96,6 +96,7 @@ def test_one_ddpm_step_is_ho_et_al_s_posterior():
 def test_ddim_visits_evenly_spread_steps_down_to_zero():
     np.testing.assert_array_equal(sampling.ddim_timesteps(1000, 5), [999, 749, 500, 250, 0])
     assert list(sampling.ddim_timesteps(10, 10)) == list(range(9, -1, -1))
+    assert list(sampling.ddim_timesteps(10, 1)) == [9]      # one step: from pure noise
 
 
 @pytest.mark.parametrize(("kwargs", "message"), [
