@@ -21,6 +21,13 @@ and hyperparameters differ between them:
   notebooks/07_conditional.ipynb trains it.
 - ``conditional_ac``: the same, with the auxiliary-classifier discriminator of AC-GAN
   (``discriminator="auxiliary"``, class loss weight 1) instead of the projection.
+- ``vit_gan``: the default recipe with a Vision-Transformer discriminator
+  (``ganlib.nets.build_vit_discriminator`` with its defaults: 4x4 patches, width 64, two
+  blocks of four heads) in place of the convolutional one, exactly as
+  notebooks/13_transformers_diffusion.ipynb trains it.
+- ``diffusion``: not a GAN: the DDPM of ``ganlib.diffusion.build_diffusion`` with its
+  defaults (U-Net of width 16, cosine schedule of 250 steps, Adam 2e-3, weight average
+  0.999), batch 64, sampled with 20 DDIM steps, as notebook 13 trains it.
 
 Used in: bench/train_budget.py, bench/compare_recipes.py.
 """
@@ -33,7 +40,7 @@ from dataclasses import dataclass
 import keras
 from keras import layers
 
-from ganlib import conditional, data
+from ganlib import conditional, data, diffusion, nets
 from ganlib.training import GAN
 from ganlib.training.recipes import VARIANTS, DCGANRecipe, build_dcgan, variant
 
@@ -42,7 +49,9 @@ __all__ = ["RECIPES", "BenchRecipe", "build_recipe", "tutorial_generator",
 
 #: Conditional recipes: bench name -> ``build_conditional_gan``'s ``discriminator``.
 CONDITIONAL = {"conditional": "projection", "conditional_ac": "auxiliary"}
-RECIPES = (*VARIANTS, "baseline", "radford", *CONDITIONAL)
+#: Recipes that are not the course's DCGAN: notebook 13's ViT-discriminator GAN and DDPM.
+NOTEBOOK_13 = ("vit_gan", "diffusion")
+RECIPES = (*VARIANTS, "baseline", "radford", *CONDITIONAL, *NOTEBOOK_13)
 
 
 @dataclass
@@ -54,10 +63,17 @@ class BenchRecipe:
     """
 
     name: str
-    gan: GAN
+    gan: GAN | diffusion.DiffusionModel
     batch_size: int
     description: str
     num_classes: int = 0
+
+    def parameter_counts(self) -> str:
+        """The networks' sizes, as the scripts print them."""
+        if isinstance(self.gan, diffusion.DiffusionModel):
+            return f"denoiser {self.gan.network.count_params():,}"
+        return (f"generator {self.gan.generator.count_params():,}, "
+                f"discriminator {self.gan.discriminator.count_params():,}")
 
 
 def _start_size(image_shape):
@@ -186,6 +202,18 @@ def build_recipe(name: str, image_shape=(28, 28, 1), seed: int = 0,
         return BenchRecipe(name, gan, recipe.batch_size,
                            f"class-conditional GAN ({CONDITIONAL[name]} discriminator): "
                            f"{recipe}", num_classes=num_classes)
+    if name == "vit_gan":
+        recipe = variant("default", dataset=dataset, seed=seed)
+        keras.utils.set_random_seed(seed)
+        gan = build_dcgan(recipe, image_shape,
+                          discriminator=nets.build_vit_discriminator(image_shape))
+        return BenchRecipe(name, gan, recipe.batch_size,
+                           f"course default generator, ViT discriminator: {recipe}")
+    if name == "diffusion":
+        model = diffusion.build_diffusion(image_shape, seed=seed)
+        return BenchRecipe(name, model, 64,
+                           f"DDPM: {model.schedule}, sampled with {model.sampling_steps} "
+                           "DDIM steps")
     if name not in _REFERENCE:
         raise ValueError(f"Unknown recipe {name!r}; choose one of {list(RECIPES)}.")
     make_generator, make_discriminator, learning_rate, beta1, batch, text = _REFERENCE[name]

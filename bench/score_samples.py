@@ -67,7 +67,8 @@ def load_samples(path: Path, dataset: str):
         labels = arrays["labels"] if "labels" in arrays else None
         saved_dataset = str(arrays["dataset"]) if "dataset" in arrays else None
         meta = {key: arrays[key].item() for key in
-                ("recipe", "steps", "train_seconds", "images_per_second") if key in arrays}
+                ("recipe", "steps", "train_seconds", "images_per_second", "sample_seconds")
+                if key in arrays}
     parts = []
     if "recipe" in meta:
         parts.append(str(meta["recipe"]))
@@ -77,6 +78,8 @@ def load_samples(path: Path, dataset: str):
         parts.append(f"{meta['train_seconds']:.0f} s")
     if "images_per_second" in meta:
         parts.append(f"{meta['images_per_second']:.0f} img/s")
+    if "sample_seconds" in meta:
+        parts.append(f"sampled in {meta['sample_seconds']:.0f} s")
     if saved_dataset is not None and saved_dataset != dataset:
         print(f"WARNING: {path} was trained on {saved_dataset!r}, scored against {dataset!r}.")
     return images, labels, ", ".join(parts)

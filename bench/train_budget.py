@@ -1,7 +1,11 @@
 """Train a GAN recipe for a fixed budget of training wall time, then save 10,000 samples.
 
     python bench/train_budget.py --dataset fashion_mnist --seconds 300 --seed 0 \
-        --out outputs/bench/samples_default.npz [--recipe default|baseline|radford]
+        --out outputs/bench/samples_default.npz [--recipe default|radford|vit_gan|diffusion]
+
+With ``--recipe vit_gan`` the GAN's discriminator is a Vision Transformer; with
+``--recipe diffusion`` the model is notebook 13's DDPM, sampled with 20 DDIM steps (both
+as in notebooks/13_transformers_diffusion.ipynb).
 
 With ``--recipe conditional`` the GAN is class-conditional: it trains on (image, label)
 pairs and saves ``--num-samples / num_classes`` images of every class (1,000 per class by
@@ -11,7 +15,8 @@ Timing: the clock starts at the end of the FIRST training step, which carries th
 costs (tracing the tf.function, filling the shuffle buffer); it stops at the end of the
 step on which the budget is used up. The first step's update is kept, but neither its
 time nor its images count in the throughput. Set-up, data loading, model building and
-sample generation are outside the budget.
+sample generation are outside the budget; the time sample generation took is printed
+and saved (``sample_seconds``).
 
 The output file holds ``images``: uint8 (N, H, W) for grey images, (N, H, W, 3) for colour,
 plus the recipe, dataset, steps, seconds and seed it came from (and ``labels`` for a
@@ -106,8 +111,7 @@ def main(argv=None):
         return 2
     gan = bench.gan
     print(f"Recipe: {bench.name} ({bench.description})")
-    print(f"Parameters: generator {gan.generator.count_params():,}, "
-          f"discriminator {gan.discriminator.count_params():,}")
+    print(f"Parameters: {bench.parameter_counts()}")
     labels = loaded.labels if bench.num_classes else None
     dataset = data.make_dataset(loaded.images, bench.batch_size, labels=labels,
                                 num_classes=bench.num_classes or None, seed=args.seed)
@@ -124,19 +128,24 @@ def main(argv=None):
           f"{images_per_second:.0f} images/s")
 
     extra = {}
+    sampling_started = time.perf_counter()
     if bench.num_classes:  # every class equally often (in any prefix too), independent z
         extra["labels"] = np.tile(np.arange(bench.num_classes),
                                   max(1, args.num_samples // bench.num_classes))
         samples = gan.generate(labels=extra["labels"], seed=args.seed)
     else:
         samples = gan.generate(n=args.num_samples, seed=args.seed)
+    sample_seconds = time.perf_counter() - sampling_started
+    print(f"Sampling {args.num_samples:,} images took {sample_seconds:.1f} s (not counted in "
+          "the budget)")
     samples = data.to_uint8(samples)
     if samples.shape[-1] == 1:
         samples = samples[..., 0]
     args.out.parent.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(args.out, images=samples, recipe=bench.name, dataset=loaded.name,
                         steps=budget.steps, train_seconds=budget.elapsed, seed=args.seed,
-                        images_per_second=images_per_second, **extra)
+                        images_per_second=images_per_second, sample_seconds=sample_seconds,
+                        **extra)
     print(f"Saved {len(samples):,} samples {samples.shape[1:]} uint8 to {args.out}")
     return 0
 

@@ -8,7 +8,7 @@ What lives where, in the order a learner meets it (each subpackage's docstring s
 - ``ganlib.losses``: the loss pairs (minimax, non-saturating, least squares, Wasserstein,
   hinge) and the gradient and R1 penalties, as pure functions of the logits;
 - ``ganlib.nets``: the networks: DCGAN, MLPs, conditional, U-Net and PatchGAN,
-  self-attention;
+  self-attention, the ViT discriminator;
 - ``ganlib.evaluation``: FID, KID, precision and recall in a feature space trained here,
   nearest neighbours, translation and sharpness scores, the ``metrics.json`` of a run;
 - ``ganlib.training``: the ``GAN`` Keras model and its ``train_step``, ``train_gan`` with
@@ -18,7 +18,8 @@ What lives where, in the order a learner meets it (each subpackage's docstring s
 - topics, each built on the layers above: ``ganlib.playground`` (a GAN on 2-D points),
   ``ganlib.conditional`` (labels on demand), ``ganlib.augmentation`` (training data from a
   GAN), ``ganlib.translation`` (pix2pix, CycleGAN, restoration), ``ganlib.robustness``
-  (attacks and a GAN defence), ``ganlib.vae`` (the variational autoencoder);
+  (attacks and a GAN defence), ``ganlib.vae`` (the variational autoencoder),
+  ``ganlib.diffusion`` (a denoising diffusion model, DDPM and DDIM);
 - ``ganlib.viz``: figures and text tables; ``ganlib.ui``: every ipywidgets panel;
 - ``ganlib.exercises``: the learner's exercises, each with a check that says at once what
   is right or wrong and falls back to the reference solution.
@@ -35,7 +36,8 @@ __version__ = "0.1.0"
 
 #: The subpackages and modules a notebook imports, in the order a learner meets them.
 PARTS = ("data", "losses", "nets", "evaluation", "training", "latent", "playground",
-         "conditional", "augmentation", "translation", "robustness", "vae", "viz", "ui",
+         "conditional", "augmentation", "translation", "robustness", "vae", "diffusion",
+         "viz", "ui",
          "exercises")
 
 __all__ = ["PARTS", "__version__", *PARTS]

@@ -35,6 +35,7 @@ PLACES = {
     "cycle_consistency_loss": "10_cyclegan",
     "fgsm": "11_robustness",
     "reparameterize": "12_related_models",
+    "add_noise": "13_transformers_diffusion",
     "slerp": "14_latent_space",
     "laplacian_variance": "15_restoration",
 }

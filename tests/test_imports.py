@@ -22,7 +22,7 @@ LAYERS = (
     ("evaluation",),
     ("training",),
     ("latent",),
-    ("playground", "conditional", "translation", "robustness", "vae"),
+    ("playground", "conditional", "translation", "robustness", "vae", "diffusion"),
     ("augmentation",),
     ("ui", "exercises"),
 )

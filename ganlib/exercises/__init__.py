@@ -23,7 +23,8 @@ What lives where:
   ``losses`` (discriminator_loss, generator_loss, optimal_discriminator, gradient_penalty,
   pix2pix_generator_loss, cycle_consistency_loss), ``networks`` (dcgan_generator,
   conditional_input, train_step), ``evaluation`` (frechet_distance), ``robustness`` (fgsm),
-  ``vae`` (reparameterize), ``latent`` (slerp) and ``restoration`` (laplacian_variance).
+  ``vae`` (reparameterize), ``diffusion`` (add_noise), ``latent`` (slerp) and
+  ``restoration`` (laplacian_variance).
 
 The checks are fast (tiny networks, a second or two on a CPU), deterministic (fixed seeds,
 weights set explicitly) and offline. Known values come from the tested parts of ganlib
@@ -31,9 +32,11 @@ weights set explicitly) and offline. Known values come from the tested parts of 
 from hand computation. Nothing in ganlib imports this package; notebooks do.
 """
 
-from ganlib.exercises import evaluation, latent, losses, networks, restoration, robustness, vae
+from ganlib.exercises import (diffusion, evaluation, latent, losses, networks, restoration,
+                              robustness, vae)
 from ganlib.exercises.checking import NOT_DONE, Result, check, solution, task
 from ganlib.exercises.registry import EXERCISES, Exercise
 
-__all__ = ["EXERCISES", "NOT_DONE", "Exercise", "Result", "check", "evaluation", "latent",
-           "losses", "networks", "restoration", "robustness", "solution", "task", "vae"]
+__all__ = ["EXERCISES", "NOT_DONE", "Exercise", "Result", "check", "diffusion", "evaluation",
+           "latent", "losses", "networks", "restoration", "robustness", "solution", "task",
+           "vae"]

@@ -20,7 +20,8 @@ The released code also max-pools keys and values to cut cost; these maps are sma
 ``insert_attention`` puts the layer into an existing chain-shaped Keras model (every
 DCGAN builder of ``ganlib.nets``) after its last layer at a given spatial size, reusing
 the model's own layers; ``add_self_attention`` does it for a generator and discriminator
-pair. ``attention_maps`` returns the maps a trained model computes.
+pair. ``attention_maps`` returns the maps a trained model computes (``features_before``
+gives what any layer of a model reads, here and in ``ganlib.nets.vit``).
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from keras import layers
 from ganlib import _checks
 
 __all__ = ["SelfAttention", "add_self_attention", "attention_layers", "attention_maps",
-           "insert_attention"]
+           "features_before", "insert_attention"]
 
 
 def _check_channels(value, name):
@@ -162,6 +163,18 @@ def attention_layers(model) -> list:
     return [layer for layer in model.layers if isinstance(layer, SelfAttention)]
 
 
+def features_before(model, layer, inputs, batch_size=64) -> np.ndarray:
+    """What ``layer`` of ``model`` reads when the model is run on ``inputs`` (inference
+    mode), as numpy; ``inputs`` must match the model's input shape, with N >= 1."""
+    array = np.asarray(inputs, np.float32)
+    expected = tuple(model.inputs[0].shape[1:])
+    if array.ndim != len(expected) + 1 or tuple(array.shape[1:]) != expected or not len(array):
+        raise ValueError(f"inputs must have shape (N, {', '.join(map(str, expected))}) with "
+                         f"N >= 1, got {array.shape}.")
+    return keras.Model(model.inputs, layer.input).predict(array, batch_size=batch_size,
+                                                          verbose=0)
+
+
 def attention_maps(model, inputs, layer=None, batch_size=64) -> np.ndarray:
     """The attention maps ``model`` computes for ``inputs`` (in inference mode).
 
@@ -185,13 +198,7 @@ def attention_maps(model, inputs, layer=None, batch_size=64) -> np.ndarray:
     elif layer not in found:
         raise ValueError(f"layer {getattr(layer, 'name', layer)!r} is not a SelfAttention "
                          f"layer of model {model.name!r}.")
-    array = np.asarray(inputs, np.float32)
-    expected = tuple(model.inputs[0].shape[1:])
-    if array.ndim != len(expected) + 1 or tuple(array.shape[1:]) != expected or not len(array):
-        raise ValueError(f"inputs must have shape (N, {', '.join(map(str, expected))}) with "
-                         f"N >= 1, got {array.shape}.")
-    features = keras.Model(model.inputs, layer.input).predict(array, batch_size=batch_size,
-                                                               verbose=0)
+    features = features_before(model, layer, inputs, batch_size)
     maps = [layer(features[i:i + batch_size], return_attention=True)[1].numpy()
             for i in range(0, len(features), batch_size)]
     return np.concatenate(maps)

@@ -112,19 +112,26 @@ def variant(name: str, **changes) -> DCGANRecipe:
     return DCGANRecipe().replace(**VARIANTS[name]).replace(**changes)
 
 
-def build_dcgan(recipe: DCGANRecipe, image_shape=(28, 28, 1), attention_resolution=None) -> GAN:
+def build_dcgan(recipe: DCGANRecipe, image_shape=(28, 28, 1), attention_resolution=None,
+                discriminator=None) -> GAN:
     """Build and compile the DCGAN described by ``recipe`` for images of ``image_shape``.
 
     ``attention_resolution``: when given (e.g. 14), a SAGAN self-attention layer is
     inserted in both networks after their feature maps of that size
-    (``ganlib.nets.add_self_attention``).
+    (``ganlib.nets.add_self_attention``). ``discriminator``: a network of your own (images
+    -> one logit) in place of the DCGAN's, e.g. ``ganlib.nets.build_vit_discriminator``;
+    the generator, losses and optimizers stay the recipe's.
     """
     if not isinstance(recipe, DCGANRecipe):
         raise TypeError(f"recipe must be a DCGANRecipe, got {type(recipe).__name__}.")
     keras.utils.set_random_seed(recipe.seed)
     generator = nets.dcgan_generator(recipe.latent_dim, image_shape, width=recipe.width)
-    discriminator = nets.dcgan_discriminator(image_shape, width=recipe.width,
-                                               spectral_norm=recipe.spectral_norm)
+    if discriminator is None:
+        discriminator = nets.dcgan_discriminator(image_shape, width=recipe.width,
+                                                 spectral_norm=recipe.spectral_norm)
+    elif attention_resolution is not None:
+        raise ValueError("attention_resolution inserts attention into the DCGAN's own "
+                         "discriminator; pass it or a discriminator of your own, not both.")
     if attention_resolution is not None:
         generator, discriminator = nets.add_self_attention(generator, discriminator,
                                                                 attention_resolution)

@@ -23,6 +23,7 @@ from ganlib.viz.grids import (
 )
 from ganlib.viz.maps import (
     plot_attention,
+    plot_class_attention,
     plot_confusion_matrix,
     plot_latent_map,
     plot_perturbation,
@@ -37,6 +38,7 @@ __all__ = [
     "markdown_table",
     "plot_accuracy_curves",
     "plot_attention",
+    "plot_class_attention",
     "plot_confusion_matrix",
     "plot_curves",
     "plot_image_rows",

@@ -1,4 +1,5 @@
-"""Maps: a perturbation and its change, a confusion matrix, a 2-D latent space, attention."""
+"""Maps: a perturbation and its change, a confusion matrix, a 2-D latent space, attention
+(of positions of a feature map, and of a Vision Transformer's class token over patches)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from matplotlib.patches import Rectangle
 
 from ganlib.viz.grids import _show_grid, image_grid
 
-__all__ = ["plot_attention", "plot_confusion_matrix", "plot_latent_map", "plot_perturbation"]
+__all__ = ["plot_attention", "plot_class_attention", "plot_confusion_matrix", "plot_latent_map",
+           "plot_perturbation"]
 
 
 def plot_perturbation(original, adversarial, titles=(), extra=None, extra_title="") -> Figure:
@@ -114,6 +116,14 @@ def plot_latent_map(grid_images, values, codes=None, labels=None, class_names=()
     return figure
 
 
+def _overlay_heat(axis, heat, extent):
+    """Attention weights (s, s) in red over the image already drawn on ``axis``: scaled to
+    their largest weight, but never beyond 4 times the uniform weight, so that attention
+    spread evenly shows pale."""
+    axis.imshow(heat / max(heat.max(), 4.0 / heat.size), cmap="Reds", alpha=0.6,
+                extent=extent, vmin=0, vmax=1, interpolation="nearest")
+
+
 def plot_attention(images, maps, queries, title="") -> Figure:
     """Where chosen positions of a feature map look: one row per image, one column per query.
 
@@ -159,9 +169,43 @@ def plot_attention(images, maps, queries, title="") -> Figure:
         for j, (row, col) in enumerate(queries, start=1):
             heat = maps[i, row * side + col].reshape(side, side)
             _show_grid(axes[i, j], grid, f"query ({row}, {col})" if i == 0 else "")
-            axes[i, j].imshow(heat / max(heat.max(), 4.0 / heat.size), cmap="Reds", alpha=0.6,
-                              extent=extent, vmin=0, vmax=1, interpolation="nearest")
+            _overlay_heat(axes[i, j], heat, extent)
             marker(axes[i, j], row, col)
+    if title:
+        figure.suptitle(title)
+    figure.tight_layout()
+    return figure
+
+
+def plot_class_attention(images, maps, titles=(), title="") -> Figure:
+    """Where a Vision Transformer's class token looks: each image (top) and its patches
+    coloured by the class token's attention (bottom; red: read from, pale: spread evenly).
+
+    Args:
+        images: (N, H, W, C) in [-1, 1].
+        maps: (N, s, s) attention over an s x s grid of patches, from
+            ``ganlib.nets.vit.class_token_attention``.
+        titles: one label per image (e.g. its class), optional.
+    """
+    images, maps = np.asarray(images), np.asarray(maps, np.float64)
+    if maps.ndim != 3 or maps.shape[1] != maps.shape[2] or len(maps) != len(images) \
+            or not len(images):
+        raise ValueError(f"maps must have shape (N, s, s) with N = {len(images)} images, got "
+                         f"{maps.shape}.")
+    height, width = images.shape[1:3]
+    extent = (-0.5, width - 0.5, height - 0.5, -0.5)
+    figure = Figure(figsize=(1.5 * len(images), 3.4 + (0.3 if title else 0)))
+    axes = np.asarray(figure.subplots(2, len(images), squeeze=False))
+    for i, image in enumerate(images):
+        grid = image_grid(image[None], padding=0)
+        _show_grid(axes[0, i], grid, str(titles[i]) if i < len(titles) else "")
+        _show_grid(axes[1, i], grid, "")
+        _overlay_heat(axes[1, i], maps[i], extent)
+        side = maps.shape[1]
+        for k in range(1, side):                    # the patch borders
+            position = k * height / side - 0.5
+            axes[1, i].axhline(position, color="white", linewidth=0.3, alpha=0.5)
+            axes[1, i].axvline(k * width / side - 0.5, color="white", linewidth=0.3, alpha=0.5)
     if title:
         figure.suptitle(title)
     figure.tight_layout()

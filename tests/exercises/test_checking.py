@@ -21,6 +21,7 @@ SIGNATURES = {
     "cycle_consistency_loss": "(real, reconstructed)",
     "fgsm": "(model, images, labels, epsilon)",
     "reparameterize": "(mean, log_var, noise)",
+    "add_noise": "(x0, t, noise, alphas_cumprod)",
     "slerp": "(start, end, t)",
     "laplacian_variance": "(images)",
 }
@@ -162,7 +163,8 @@ def test_task_prints_and_returns_the_task(capsys):
     lambda: task(3),
 ])
 def test_an_unknown_exercise_is_refused_with_the_list(face):
-    with pytest.raises(ValueError, match=r"name must be one of \['conditional_input', .*\] "
+    with pytest.raises(ValueError, match=r"name must be one of \['add_noise', "
+                                         r"'conditional_input', .*\] "
                                          r"\(exercises\.EXERCISES lists them\), got "):
         face()
 

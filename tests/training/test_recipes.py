@@ -273,3 +273,18 @@ def test_bench_conditional_recipes_build_the_named_discriminator(bench_module, n
     assert bench.num_classes == 10
     assert bench.gan.discriminator.name == discriminator
     assert "d_learning_rate=0.0002" in bench.description  # notebook 07's rate, not 4e-4
+
+
+def test_bench_builds_notebook_13s_vit_gan_and_diffusion_recipes(bench_module):
+    """train_budget.py --recipe vit_gan / diffusion: the models notebook 13 trains."""
+    reference = bench_module("recipes_reference")
+    vit_gan = reference.build_recipe("vit_gan", seed=0)
+    assert vit_gan.gan.discriminator.name == "vit_discriminator"
+    assert vit_gan.gan.generator.count_params() == \
+        reference.build_recipe("default", seed=0).gan.generator.count_params()
+    assert "discriminator" in vit_gan.parameter_counts()
+    model = reference.build_recipe("diffusion", seed=0).gan
+    assert model.schedule.timesteps == 250 and model.sampling_steps == 20
+    assert reference.build_recipe("diffusion").parameter_counts().startswith("denoiser ")
+    samples = model.generate(2, seed=0, steps=2)
+    assert samples.shape == (2, 28, 28, 1) and np.abs(samples).max() <= 1

@@ -232,3 +232,13 @@ def test_progress_text_extrapolates_the_time_left():
         "fit: [#####...............]  25%, step 1 / 4, 30 s elapsed, ~1 min 30 s left"
     assert viz.progress_text("fit:", 0, 4, 0.0).endswith("0 s elapsed, ~? left")
     assert viz.duration_text(3725) == "62 min 05 s"
+
+
+def test_plot_class_attention_draws_each_image_and_its_patch_map():
+    images = np.zeros((3, 28, 28, 1), np.float32)
+    maps = np.full((3, 7, 7), 1 / 49)
+    figure = viz.plot_class_attention(images, maps, titles=["a", "b", "c"], title="t")
+    assert len(figure.axes) == 6
+    assert [axis.get_title() for axis in figure.axes[:3]] == ["a", "b", "c"]
+    with pytest.raises(ValueError, match=r"maps must have shape \(N, s, s\) with N = 3"):
+        viz.plot_class_attention(images, maps[:2])

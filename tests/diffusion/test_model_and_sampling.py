@@ -1,0 +1,126 @@
+"""Tests of ganlib.diffusion's network, model and samplers: shapes, a training step moves
+every weight, DDIM is deterministic and DDPM is DDIM with eta = 1, bad input refused."""
+
+import keras
+import numpy as np
+import pytest
+
+from ganlib import diffusion
+from ganlib.diffusion import sampling, unet
+
+
+@pytest.fixture(scope="module")
+def tiny():
+    return diffusion.build_diffusion(width=8, channel_multipliers=(1, 2), timesteps=20,
+                                     sampling_steps=4, ema_decay=0.99, seed=0)
+
+
+@pytest.fixture(scope="module")
+def trained(tiny):
+    images = np.random.default_rng(0).uniform(-1, 1, (16, 28, 28, 1)).astype("float32")
+    before = [w.numpy().copy() for w in tiny.network.trainable_weights]
+    ema_before = [w.numpy().copy() for w in tiny.ema_network.weights]
+    tiny.fit(images, batch_size=8, epochs=1, verbose=0)
+    return tiny, before, ema_before
+
+
+def test_sinusoidal_embedding_is_sines_then_cosines_of_geometric_frequencies():
+    emb = unet.sinusoidal_embedding(np.array([0.0, 3.0]), 6).numpy()
+    frequencies = 10_000.0 ** (-np.arange(3) / 3)
+    np.testing.assert_allclose(emb[0], [0, 0, 0, 1, 1, 1], atol=1e-7)
+    np.testing.assert_allclose(emb[1], np.concatenate([np.sin(3 * frequencies),
+                                                       np.cos(3 * frequencies)]), rtol=1e-5)
+
+
+@pytest.mark.parametrize("shape", [(28, 28, 1), (32, 32, 3)])
+@pytest.mark.parametrize("attention", [True, False])
+def test_denoiser_predicts_noise_of_the_image_shape(shape, attention):
+    network = unet.build_denoiser(shape, width=8, middle_attention=attention)
+    x = np.zeros((2, *shape), "float32")
+    assert network([x, np.array([0.0, 5.0], "float32")]).shape == (2, *shape)
+    has_attention = any(isinstance(layer, keras.layers.MultiHeadAttention)
+                        for layer in network.layers)
+    assert has_attention == attention
+
+
+def test_a_training_step_moves_every_weight_and_the_average(trained):
+    model, before, ema_before = trained
+    assert model.steps_done == 2
+    for weight, old in zip(model.network.trainable_weights, before, strict=True):
+        assert not np.allclose(weight.numpy(), old), weight.path
+    moved = [not np.allclose(w.numpy(), old) for w, old in
+             zip(model.ema_network.weights, ema_before, strict=True)]
+    assert all(moved)
+
+
+def test_generate_gives_images_in_range_and_ddim_is_deterministic(trained):
+    model = trained[0]
+    first = model.generate(3, seed=5)
+    assert first.shape == (3, 28, 28, 1) and first.dtype == np.float32
+    assert first.min() >= -1 and first.max() <= 1
+    np.testing.assert_array_equal(model.generate(3, seed=5), first)
+    full = model.generate(2, seed=5, steps=20)
+    np.testing.assert_array_equal(model.generate(2, seed=5, steps=20), full)
+    assert not np.allclose(model.generate(3, seed=6), first)
+
+
+def test_ddpm_is_ddim_with_eta_one_over_every_step(trained):
+    model = trained[0]
+    ddpm = model.generate(2, seed=1, sampler="ddpm")
+    ddim = model.generate(2, seed=1, steps=20, eta=1.0)
+    np.testing.assert_allclose(ddpm, ddim, atol=1e-5)
+
+
+def test_one_ddpm_step_is_ho_et_al_s_posterior():
+    """A fake network that always predicts eps = 0.3: one step from x_t by the posterior
+    mean and variance of Ho et al. (2020), eq. 7, with x0_hat from eq. 15."""
+    noise_schedule = diffusion.make_schedule("linear", 10)
+
+    images, steps = keras.Input((2, 2, 1)), keras.Input(())
+    constant = keras.layers.Lambda(lambda xs: 0.0 * xs[0] + 0.3 + 0.0 * xs[1][:, None, None, None])
+    network = keras.Model([images, steps], constant([images, steps]))
+    start = np.random.default_rng(0).standard_normal((1, 2, 2, 1)).astype("float32") * 0.1
+    _, path = sampling.ddpm_sample(network, noise_schedule, noise=start, seed=0,
+                                   return_path=True)
+    t, bar, beta = 9, noise_schedule.alphas_cumprod, noise_schedule.betas
+    x0 = np.clip((start - np.sqrt(1 - bar[t]) * 0.3) / np.sqrt(bar[t]), -1, 1)
+    mean = (beta[t] * np.sqrt(bar[t - 1]) / (1 - bar[t]) * x0
+            + (1 - bar[t - 1]) * np.sqrt(1 - beta[t]) / (1 - bar[t]) * start)
+    std = np.sqrt(beta[t] * (1 - bar[t - 1]) / (1 - bar[t]))
+    z = np.random.default_rng(0)                       # x_T is given: the first draw is z_T
+    np.testing.assert_allclose(path[1], mean + std * z.standard_normal(start.shape), rtol=1e-4,
+                               atol=1e-5)
+    assert len(path) == 11
+
+
+def test_ddim_visits_evenly_spread_steps_down_to_zero():
+    np.testing.assert_array_equal(sampling.ddim_timesteps(1000, 5), [999, 749, 500, 250, 0])
+    assert list(sampling.ddim_timesteps(10, 10)) == list(range(9, -1, -1))
+    assert list(sampling.ddim_timesteps(10, 1)) == [9]      # one step: from pure noise
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"steps": 0}, "steps must be a whole number >= 1 and <= 20 (the schedule has 20 steps), "
+                   "got 0."),
+    ({"steps": 21}, "steps must be a whole number >= 1 and <= 20"),
+    ({"steps": 5, "sampler": "ddpm"}, "steps must be None or 20 for sampler='ddpm'"),
+    ({"sampler": "euler"}, "sampler must be one of ['ddim', 'ddpm']"),
+    ({"eta": 2.0}, "eta must be a finite number >= 0 and <= 1"),
+    ({"n": 0}, "n must be a whole number >= 1"),
+])
+def test_bad_sampling_settings_are_refused_by_name(trained, kwargs, message):
+    kwargs = {"n": 1, **kwargs}
+    with pytest.raises(ValueError, match="^" + message.replace("[", r"\[").replace("]", r"\]")
+                       .replace("(", r"\(").replace(")", r"\)")):
+        trained[0].generate(**kwargs)
+
+
+def test_bad_networks_and_shapes_are_refused():
+    with pytest.raises(ValueError, match="^image_shape must be a height and width divisible "
+                                         "by 4"):
+        unet.build_denoiser((30, 30, 1), channel_multipliers=(1, 2, 2))
+    with pytest.raises(ValueError, match="^middle_attention must be True or False"):
+        unet.build_denoiser(middle_attention="yes")
+    with pytest.raises(TypeError, match="network must be a keras Model reading"):
+        diffusion.DiffusionModel(keras.Sequential([keras.Input((4,)), keras.layers.Dense(2)]),
+                                 diffusion.make_schedule("cosine", 10))
