@@ -32,8 +32,16 @@ weights set explicitly) and offline. Known values come from the tested parts of 
 from hand computation. Nothing in ganlib imports this package; notebooks do.
 """
 
-from ganlib.exercises import (diffusion, evaluation, latent, losses, networks, restoration,
-                              robustness, vae)
+from ganlib.exercises import (
+                              diffusion,
+                              evaluation,
+                              latent,
+                              losses,
+                              networks,
+                              restoration,
+                              robustness,
+                              vae,
+)
 from ganlib.exercises.checking import NOT_DONE, Result, check, solution, task
 from ganlib.exercises.registry import EXERCISES, Exercise
 
