@@ -33,14 +33,14 @@ from hand computation. Nothing in ganlib imports this package; notebooks do.
 """
 
 from ganlib.exercises import (
-                              diffusion,
-                              evaluation,
-                              latent,
-                              losses,
-                              networks,
-                              restoration,
-                              robustness,
-                              vae,
+    diffusion,
+    evaluation,
+    latent,
+    losses,
+    networks,
+    restoration,
+    robustness,
+    vae,
 )
 from ganlib.exercises.checking import NOT_DONE, Result, check, solution, task
 from ganlib.exercises.registry import EXERCISES, Exercise
