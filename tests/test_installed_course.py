@@ -96,7 +96,10 @@ def test_the_installed_course_runs_outside_a_clone_and_writes_nothing_into_site_
     before = _files(site_packages)
     course = tmp_path / "gan-course"
     out = _run([python, "-m", "coursekit", "get", str(course)], tmp_path, home)
-    assert f"Copied 14 notebook(s) into {course / 'notebooks'}." in out
+    shipped = len(list((PROJECT_DIR / "notebooks").glob("[0-9][0-9]_*.ipynb")))
+    assert f"Copied {shipped} notebook(s) into {course / 'notebooks'}." in out
+    assert sorted(path.name for path in (course / "notebooks").glob("*.ipynb")) == sorted(
+        path.name for path in (PROJECT_DIR / "notebooks").glob("[0-9][0-9]_*.ipynb"))
     _run([python, "-c", "import sys\nfrom coursekit.runner import run_course\n"
                         "runs = run_course(quick=True, only=['00', '04'], site=False, "
                         "parameters={'ALLOW_DOWNLOAD': False})\n"
