@@ -166,50 +166,55 @@ class GAN(keras.Model):
         sigmoid themselves (``ganlib.losses``).
         """
         real = data[0] if isinstance(data, (tuple, list)) else data
-        batch_size = tf.shape(real)[0]
-        scale = self._replica_scale()  # under a strategy, replicas' gradients are summed
-
         # d_steps and the penalty weights are Python values, fixed when the step is traced:
         # with the defaults the graph is one discriminator update, exactly as without them.
         for _ in range(self.d_steps):
-            z = keras.random.normal((batch_size, self.latent_dim), seed=self.seed_generator)
-            with tf.GradientTape() as tape:
-                fake = self.generator(z, training=True)                # G(z)
-                real_logits = self.discriminator(real, training=True)  # logit of D(x)
-                fake_logits = self.discriminator(fake, training=True)  # logit of D(G(z))
-                d_loss = self.d_loss_fn(real_logits, fake_logits)
-                if self.gradient_penalty_weight > 0:  # + lambda E[(||grad D(x_hat)|| - 1)^2]
-                    penalty = losses.gradient_penalty(self.discriminator, real, fake,
-                                                      seed=self.seed_generator)
-                    d_loss = d_loss + self.gradient_penalty_weight * penalty
-                    self.penalty_tracker.update_state(penalty)
-                if self.r1_weight > 0:  # + gamma / 2 E[||grad D(x)||^2] on real x
-                    r1 = losses.r1_penalty(self.discriminator, real)
-                    d_loss = d_loss + 0.5 * self.r1_weight * r1
-                    self.r1_tracker.update_state(r1)
-                scaled_d_loss = d_loss * scale
-            d_vars = self.discriminator.trainable_variables
-            d_grads = tape.gradient(scaled_d_loss, d_vars)
-            self.d_optimizer.apply_gradients(zip(d_grads, d_vars, strict=True))
-            self.d_loss_tracker.update_state(d_loss)
+            real_logits, fake_logits = self.discriminator_update(real)
+        self.generator_update(tf.shape(real)[0])
+        self.real_score_tracker.update_state(tf.reduce_mean(tf.sigmoid(real_logits)))
+        self.fake_score_tracker.update_state(tf.reduce_mean(tf.sigmoid(fake_logits)))
+        return {m.name: m.result() for m in self.metrics}
 
-        # The generator's turn: new noise, D's weights fixed (only G's gradients are used).
+    def discriminator_update(self, real):
+        """One update of D on the real batch and fresh fakes; returns both logit batches."""
+        scale = self._replica_scale()  # under a strategy, replicas' gradients are summed
+        z = keras.random.normal((tf.shape(real)[0], self.latent_dim), seed=self.seed_generator)
+        with tf.GradientTape() as tape:
+            fake = self.generator(z, training=True)                # G(z)
+            real_logits = self.discriminator(real, training=True)  # logit of D(x)
+            fake_logits = self.discriminator(fake, training=True)  # logit of D(G(z))
+            d_loss = self.d_loss_fn(real_logits, fake_logits)
+            if self.gradient_penalty_weight > 0:  # + lambda E[(||grad D(x_hat)|| - 1)^2]
+                penalty = losses.gradient_penalty(self.discriminator, real, fake,
+                                                  seed=self.seed_generator)
+                d_loss = d_loss + self.gradient_penalty_weight * penalty
+                self.penalty_tracker.update_state(penalty)
+            if self.r1_weight > 0:  # + gamma / 2 E[||grad D(x)||^2] on real x
+                r1 = losses.r1_penalty(self.discriminator, real)
+                d_loss = d_loss + 0.5 * self.r1_weight * r1
+                self.r1_tracker.update_state(r1)
+            scaled_d_loss = d_loss * scale
+        d_vars = self.discriminator.trainable_variables
+        d_grads = tape.gradient(scaled_d_loss, d_vars)
+        self.d_optimizer.apply_gradients(zip(d_grads, d_vars, strict=True))
+        self.d_loss_tracker.update_state(d_loss)
+        return real_logits, fake_logits
+
+    def generator_update(self, batch_size):
+        """One update of G on ``batch_size`` fresh fakes, D's weights fixed (only G's
+        gradients are used); then the weight average, when on."""
         z = keras.random.normal((batch_size, self.latent_dim), seed=self.seed_generator)
         with tf.GradientTape() as tape:
             fake_logits_for_g = self.discriminator(self.generator(z, training=True),
                                                    training=True)
             g_loss = self.g_loss_fn(fake_logits_for_g)
-            scaled_g_loss = g_loss * scale
+            scaled_g_loss = g_loss * self._replica_scale()
         g_vars = self.generator.trainable_variables
         g_grads = tape.gradient(scaled_g_loss, g_vars)
         self.g_optimizer.apply_gradients(zip(g_grads, g_vars, strict=True))
         if self.ema_generator is not None:
             self._update_ema()
-
         self.g_loss_tracker.update_state(g_loss)
-        self.real_score_tracker.update_state(tf.reduce_mean(tf.sigmoid(real_logits)))
-        self.fake_score_tracker.update_state(tf.reduce_mean(tf.sigmoid(fake_logits)))
-        return {m.name: m.result() for m in self.metrics}
 
     def _update_ema(self):
         step = tf.cast(self.g_optimizer.iterations, tf.float32) - 1.0  # the step just made

@@ -126,6 +126,27 @@ def test_two_step_fit_changes_every_weight_of_both_networks(make_gan, tiny_datas
         assert 0.0 < history.history[key][0] < 1.0
 
 
+def test_each_update_moves_only_its_own_network(make_gan, random_images, weights_of):
+    """``discriminator_update`` and ``generator_update``, the two halves of ``train_step``
+    (timed apart by bench/step_profile.py), each change every weight of one network only."""
+    gan = make_gan()
+    real = tf.constant(random_images[:8])
+    g_before, d_before = weights_of(gan.generator), weights_of(gan.discriminator)
+    real_logits, fake_logits = gan.discriminator_update(real)
+    assert real_logits.shape == fake_logits.shape == (8, 1)
+    for before, after in zip(g_before, weights_of(gan.generator), strict=True):
+        np.testing.assert_array_equal(before, after)
+    for before, after in zip(d_before, weights_of(gan.discriminator), strict=True):
+        assert not np.array_equal(before, after)
+    d_after = weights_of(gan.discriminator)
+    gan.generator_update(8)
+    for before, after in zip(d_after, weights_of(gan.discriminator), strict=True):
+        np.testing.assert_array_equal(before, after)
+    for before, after in zip(g_before, weights_of(gan.generator), strict=True):
+        assert not np.array_equal(before, after)
+    assert gan.steps_done == 1 and int(gan.d_optimizer.iterations.numpy()) == 1
+
+
 def test_train_gan_reaches_the_step_budget_and_writes_checkpoints(make_gan, tiny_dataset,
                                                                    tmp_path, weights_of):
     gan = make_gan()
