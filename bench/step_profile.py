@@ -21,9 +21,11 @@ and the median over the rounds is reported:
   part of the G update that is D's).
 
 Time in the generator = G forward + (G update - D gradient to its input); in the
-discriminator = (D update - G forward) + D gradient to its input; the input pipeline's
-cost is what feeding from the dataset adds to the fixed-batch step (the pipeline overlaps
-the computation through ``prefetch``).
+discriminator = (D update - G forward) + D gradient to its input; their shares are of the
+two updates' total. The input pipeline's cost is the time to pull a batch alone, beside
+what feeding from the dataset adds to the fixed-batch step (the pipeline overlaps the
+computation through ``prefetch``); the rest is the whole step against its two updates run
+apart (metrics, bookkeeping; within timing noise it can come out below zero).
 
 Useful FLOPs are counted from the layers (2 per multiply-add of every Dense, Conv2D and
 Conv2DTranspose; batch norm, activations and Adam, all element-wise, are left out): a D
@@ -89,8 +91,8 @@ def matmul_peak(rounds: int) -> float:
     return best
 
 
-def parts(gan, images, batch_size, seed):
-    """The timed parts: name -> function running ``n`` calls and returning when done."""
+def part_calls(gan, images, batch_size, seed):
+    """The timed parts: name -> function making one call and returning its tensors."""
     dataset = data.make_dataset(images, batch_size, seed=seed)
     iterator = iter(dataset)
     fixed = next(iterator)
@@ -105,26 +107,33 @@ def parts(gan, images, batch_size, seed):
         with tf.GradientTape() as tape:
             tape.watch(batch)
             logits = gan.discriminator(batch, training=True)
-        return tape.gradient(tf.reduce_sum(logits), batch)
-
-    def repeat(call):
-        def run(n):
-            for _ in range(n):
-                result = call()
-            for tensor in tf.nest.flatten(result):  # wait for the last call to finish
-                if tensor is not None:
-                    tensor.numpy()
-        return run
+        return tape.gradient(logits, batch)  # summed over the logits
 
     return {
-        "step from the dataset": repeat(lambda: train_step(next(iterator))),
-        "step on a fixed batch": repeat(lambda: train_step(fixed)),
-        "input pipeline alone": repeat(lambda: next(iterator)),
-        "D update": repeat(lambda: d_update(fixed)),
-        "G forward": repeat(lambda: g_forward(noise)),
-        "G update": repeat(lambda: g_update(batch_size)),
-        "D gradient to its input": repeat(lambda: d_gradient_to_input(fixed)),
+        "step from the dataset": lambda: train_step(next(iterator)),
+        "step on a fixed batch": lambda: train_step(fixed),
+        "input pipeline alone": lambda: next(iterator),
+        "D update": lambda: d_update(fixed),
+        "G forward": lambda: g_forward(noise),
+        "G update": lambda: g_update(batch_size),
+        "D gradient to its input": lambda: d_gradient_to_input(fixed),
     }
+
+
+def repeat(call):
+    """A function running ``call`` ``n`` times and returning when the last has finished."""
+    def run(n):
+        for _ in range(n):
+            result = call()
+        for tensor in tf.nest.flatten(result):
+            tensor.numpy()
+    return run
+
+
+def parts(gan, images, batch_size, seed):
+    """The timed parts: name -> function running ``n`` calls and returning when done."""
+    return {name: repeat(call)
+            for name, call in part_calls(gan, images, batch_size, seed).items()}
 
 
 def main(argv=None) -> None:
@@ -170,11 +179,16 @@ def main(argv=None) -> None:
         print(f"| {name} | {value:.2f} |")
     print(f"\nSteps/s {1000 / step:.1f}, images/s {1000 * recipe.batch_size / step:,.0f} "
           "(step from the dataset)")
-    print("\n| share of the step | ms | share |\n|---|---:|---:|")
-    for name, value in [("generator", generator_ms), ("discriminator", discriminator_ms),
-                        ("input pipeline (not hidden by prefetch)", pipeline_ms),
-                        ("rest (metrics, step bookkeeping)", other_ms)]:
-        print(f"| {name} | {value:.2f} | {value / step:.0%} |")
+    updates_ms = ms["D update"] + ms["G update"]
+    print("\n| where the step's time goes | ms | share |\n|---|---:|---:|")
+    for name, value, whole in [
+            ("generator (of the two updates)", generator_ms, updates_ms),
+            ("discriminator (of the two updates)", discriminator_ms, updates_ms),
+            ("input pipeline, one batch pulled alone (of the step)",
+             ms["input pipeline alone"], step),
+            ("input pipeline, not hidden by prefetch (of the step)", pipeline_ms, step),
+            ("rest: whole step minus its two updates (of the step)", other_ms, step)]:
+        print(f"| {name} | {value:.2f} | {value / whole:.0%} |")
     rate = useful / (step / 1000)
     print(f"\nUseful FLOPs per step: {useful / 1e9:.2f} G (G forward "
           f"{flops['G forward MACs per image']:,} and D forward "

@@ -1,8 +1,12 @@
-"""Tests of bench/step_profile.py: the FLOP count it rates the training step by."""
+"""Tests of bench/step_profile.py: the FLOP count it rates the training step by, and the
+parts it times."""
 
 import keras
+import numpy as np
+import tensorflow as tf
 
 from ganlib import nets
+from ganlib.training.recipes import DCGANRecipe, build_dcgan
 
 
 def test_layer_macs_counts_the_default_dcgan_layer_by_layer(bench_module):
@@ -26,3 +30,18 @@ def test_layer_macs_looks_inside_nested_models_and_skips_element_wise_layers(ben
     outer = keras.Sequential([keras.Input((5,)), inner, keras.layers.ReLU(),
                               keras.layers.Dense(2)])
     assert step_profile.layer_macs(outer) == 5 * 3 + 3 * 2
+
+
+def test_every_timed_part_computes_something(bench_module):
+    """A part whose result is None would be pruned by TensorFlow and time nothing."""
+    step_profile = bench_module("step_profile")
+    gan = build_dcgan(DCGANRecipe(width=8), image_shape=(28, 28, 1))
+    images = np.random.default_rng(0).uniform(-1, 1, (32, 28, 28, 1)).astype("float32")
+    calls = step_profile.part_calls(gan, images, batch_size=8, seed=0)
+    for name, call in calls.items():
+        outputs = tf.nest.flatten(call())
+        assert outputs and all(tensor is not None for tensor in outputs), name
+    gradient = calls["D gradient to its input"]()
+    assert gradient.shape == (8, 28, 28, 1)
+    assert float(tf.reduce_max(tf.abs(gradient))) > 0
+    step_profile.parts(gan, images, batch_size=8, seed=0)["G update"](2)

@@ -202,7 +202,7 @@ class GAN(keras.Model):
 
     def generator_update(self, batch_size):
         """One update of G on ``batch_size`` fresh fakes, D's weights fixed (only G's
-        gradients are used); then the weight average, when on."""
+        gradients are used); then the weight average, when on. Returns G's loss."""
         z = keras.random.normal((batch_size, self.latent_dim), seed=self.seed_generator)
         with tf.GradientTape() as tape:
             fake_logits_for_g = self.discriminator(self.generator(z, training=True),
@@ -215,6 +215,7 @@ class GAN(keras.Model):
         if self.ema_generator is not None:
             self._update_ema()
         self.g_loss_tracker.update_state(g_loss)
+        return g_loss
 
     def _update_ema(self):
         step = tf.cast(self.g_optimizer.iterations, tf.float32) - 1.0  # the step just made

@@ -139,7 +139,8 @@ def test_each_update_moves_only_its_own_network(make_gan, random_images, weights
     for before, after in zip(d_before, weights_of(gan.discriminator), strict=True):
         assert not np.array_equal(before, after)
     d_after = weights_of(gan.discriminator)
-    gan.generator_update(8)
+    g_loss = gan.generator_update(8)
+    assert g_loss.shape == () and np.isfinite(float(g_loss))
     for before, after in zip(d_after, weights_of(gan.discriminator), strict=True):
         np.testing.assert_array_equal(before, after)
     for before, after in zip(g_before, weights_of(gan.generator), strict=True):
