@@ -27,7 +27,7 @@ and hyperparameters differ between them:
   notebooks/13_transformers_diffusion.ipynb trains it.
 - ``diffusion``: not a GAN: the DDPM of ``ganlib.diffusion.build_diffusion`` with its
   defaults (U-Net of width 16, cosine schedule of 250 steps, Adam 2e-3, weight average
-  0.999), batch 64, sampled with 20 DDIM steps, as notebook 13 trains it.
+  0.999), batch 64, sampled with 30 steps of DPM-Solver++, as notebook 13 trains it.
 
 Used in: bench/train_budget.py, bench/compare_recipes.py.
 """
@@ -213,7 +213,7 @@ def build_recipe(name: str, image_shape=(28, 28, 1), seed: int = 0,
         model = diffusion.build_diffusion(image_shape, seed=seed)
         return BenchRecipe(name, model, 64,
                            f"DDPM: {model.schedule}, sampled with {model.sampling_steps} "
-                           "DDIM steps")
+                           f"steps of {model.sampler}")
     if name not in _REFERENCE:
         raise ValueError(f"Unknown recipe {name!r}; choose one of {list(RECIPES)}.")
     make_generator, make_discriminator, learning_rate, beta1, batch, text = _REFERENCE[name]

@@ -4,8 +4,10 @@
         --out outputs/bench/samples_default.npz [--recipe default|radford|vit_gan|diffusion]
 
 With ``--recipe vit_gan`` the GAN's discriminator is a Vision Transformer; with
-``--recipe diffusion`` the model is notebook 13's DDPM, sampled with 20 DDIM steps (both
-as in notebooks/13_transformers_diffusion.ipynb).
+``--recipe diffusion`` the model is notebook 13's DDPM, sampled with its default sampler,
+30 steps of DPM-Solver++ (both as in notebooks/13_transformers_diffusion.ipynb);
+``--also-sample ddim:30 dpm_solver:20`` also saves the same model's samples from other
+samplers and steps, each in ``<out>_<sampler><steps>.npz``.
 
 With ``--recipe conditional`` the GAN is class-conditional: it trains on (image, label)
 pairs and saves ``--num-samples / num_classes`` images of every class (1,000 per class by
@@ -35,7 +37,7 @@ import numpy as np
 import recipes_reference
 
 from coursekit import sweep
-from ganlib import data
+from ganlib import data, diffusion
 
 
 class TimeBudget(keras.callbacks.Callback):
@@ -81,6 +83,9 @@ def parse_args(argv=None):
     parser.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE",
                         help="change one DCGANRecipe field of a course recipe, e.g. "
                              "--set width=48 --set ema_decay=0.999 (repeatable)")
+    parser.add_argument("--also-sample", nargs="+", default=[], metavar="SAMPLER:STEPS",
+                        help="diffusion only: also sample with these, e.g. ddim:30 "
+                             "dpm_solver:20, each saved beside --out")
     parser.add_argument("--allow-fallback", action="store_true",
                         help="train on the bundled digits if the dataset is missing "
                              "(off by default: a benchmark must not silently change data)")
@@ -91,7 +96,20 @@ def parse_args(argv=None):
         args.changes = dict(sweep.parse_set_option(text) for text in args.set)
     except sweep.SweepError as exc:
         parser.error(str(exc))
+    args.also_sample = [parse_sampler(text, parser) for text in args.also_sample]
+    if args.also_sample and args.recipe != "diffusion":
+        parser.error("--also-sample is for --recipe diffusion only.")
     return args
+
+
+def parse_sampler(text, parser):
+    """'ddim:30' -> ('ddim', 30), or a parser error naming the allowed samplers."""
+    sampler, _, steps = text.partition(":")
+    if sampler not in diffusion.SAMPLERS or sampler == "ddpm" or not steps.isdigit() \
+            or int(steps) < 1:
+        parser.error(f"--also-sample takes SAMPLER:STEPS with SAMPLER one of ddim, "
+                     f"dpm_solver and STEPS a whole number >= 1, e.g. ddim:30; got {text!r}.")
+    return sampler, int(steps)
 
 
 def main(argv=None):
@@ -138,16 +156,29 @@ def main(argv=None):
     sample_seconds = time.perf_counter() - sampling_started
     print(f"Sampling {args.num_samples:,} images took {sample_seconds:.1f} s (not counted in "
           "the budget)")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    saved = dict(recipe=bench.name, dataset=loaded.name, steps=budget.steps,
+                 train_seconds=budget.elapsed, seed=args.seed,
+                 images_per_second=images_per_second, **extra)
+    save_samples(args.out, samples, sample_seconds, saved)
+    for sampler, steps in args.also_sample:
+        started = time.perf_counter()
+        samples = gan.generate(args.num_samples, seed=args.seed, steps=steps, sampler=sampler)
+        seconds = time.perf_counter() - started
+        print(f"Sampling {args.num_samples:,} images with {sampler}, {steps} steps took "
+              f"{seconds:.1f} s")
+        save_samples(args.out.with_name(f"{args.out.stem}_{sampler}{steps}.npz"), samples,
+                     seconds, {**saved, "sampler": sampler, "sampling_steps": steps})
+    return 0
+
+
+def save_samples(path, samples, sample_seconds, saved):
+    """Save images in [-1, 1] as uint8 ``images`` (grey ones as (N, H, W)) with ``saved``."""
     samples = data.to_uint8(samples)
     if samples.shape[-1] == 1:
         samples = samples[..., 0]
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(args.out, images=samples, recipe=bench.name, dataset=loaded.name,
-                        steps=budget.steps, train_seconds=budget.elapsed, seed=args.seed,
-                        images_per_second=images_per_second, sample_seconds=sample_seconds,
-                        **extra)
-    print(f"Saved {len(samples):,} samples {samples.shape[1:]} uint8 to {args.out}")
-    return 0
+    np.savez_compressed(path, images=samples, sample_seconds=sample_seconds, **saved)
+    print(f"Saved {len(samples):,} samples {samples.shape[1:]} uint8 to {path}")
 
 
 if __name__ == "__main__":

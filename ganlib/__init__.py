@@ -19,7 +19,7 @@ What lives where, in the order a learner meets it (each subpackage's docstring s
   ``ganlib.conditional`` (labels on demand), ``ganlib.augmentation`` (training data from a
   GAN), ``ganlib.translation`` (pix2pix, CycleGAN, restoration), ``ganlib.robustness``
   (attacks and a GAN defence), ``ganlib.vae`` (the variational autoencoder),
-  ``ganlib.diffusion`` (a denoising diffusion model, DDPM and DDIM);
+  ``ganlib.diffusion`` (a denoising diffusion model; DDPM, DDIM and DPM-Solver++);
 - ``ganlib.viz``: figures and text tables; ``ganlib.ui``: every ipywidgets panel;
 - ``ganlib.exercises``: the learner's exercises, each with a check that says at once what
   is right or wrong and falls back to the reference solution.

@@ -284,7 +284,24 @@ def test_bench_builds_notebook_13s_vit_gan_and_diffusion_recipes(bench_module):
         reference.build_recipe("default", seed=0).gan.generator.count_params()
     assert "discriminator" in vit_gan.parameter_counts()
     model = reference.build_recipe("diffusion", seed=0).gan
-    assert model.schedule.timesteps == 250 and model.sampling_steps == 20
+    assert model.schedule.timesteps == 250 and model.sampling_steps == 30
+    assert model.sampler == "dpm_solver" and "30 steps of dpm_solver" in \
+        reference.build_recipe("diffusion").description
     assert reference.build_recipe("diffusion").parameter_counts().startswith("denoiser ")
     samples = model.generate(2, seed=0, steps=2)
     assert samples.shape == (2, 28, 28, 1) and np.abs(samples).max() <= 1
+
+
+def test_train_budget_also_sample_takes_sampler_and_steps_for_diffusion_only(bench_module,
+                                                                             capsys):
+    train_budget = bench_module("train_budget")
+    args = train_budget.parse_args(["--recipe", "diffusion", "--also-sample", "ddim:30",
+                                    "dpm_solver:20"])
+    assert args.also_sample == [("ddim", 30), ("dpm_solver", 20)]
+    for bad, message in [(["--recipe", "diffusion", "--also-sample", "ddpm:250"], "ddpm:250"),
+                         (["--recipe", "diffusion", "--also-sample", "ddim"], "'ddim'"),
+                         (["--recipe", "diffusion", "--also-sample", "ddim:0"], "ddim:0"),
+                         (["--also-sample", "ddim:30"], "for --recipe diffusion only")]:
+        with pytest.raises(SystemExit):
+            train_budget.parse_args(bad)
+        assert message in capsys.readouterr().err
