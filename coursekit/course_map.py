@@ -34,7 +34,7 @@ COURSE_MAP = (
     ("11_robustness", "Adversarial robustness", "FGSM, PGD, a GAN-based defence and its limits"),
     ("12_related_models", "Related models", "VAE, self-attention, what came next"),
     ("13_transformers_diffusion", "Transformers and diffusion",
-     "a ViT discriminator, DDPM and DDIM, on the same budget"),
+     "a ViT discriminator, DDPM, DDIM and DPM-Solver++, on the same budget"),
     ("14_latent_space", "The latent space", "interpolation, arithmetic, truncation, inversion"),
     ("15_restoration", "Restoring damaged images",
      "denoising, inpainting, super-resolution: L1 against L1 + adversarial"),
