@@ -172,6 +172,20 @@ def test_bad_sampling_settings_are_refused_by_name(trained, kwargs, message):
         trained[0].generate(**kwargs)
 
 
+def test_the_default_sampler_is_dpm_solver_and_a_bad_one_is_refused_by_name():
+    noise_schedule = diffusion.make_schedule("cosine", 10)
+    network = unet.build_denoiser(width=8, channel_multipliers=(1, 2))
+    model = diffusion.DiffusionModel(network, noise_schedule, sampling_steps=3, ema_decay=0)
+    assert model.sampler == "dpm_solver" and model.sampling_steps == 3
+    np.testing.assert_array_equal(
+        model.generate(2, seed=4),
+        sampling.dpm_solver_sample(network, noise_schedule, 3, n=2, seed=4))
+    with pytest.raises(ValueError, match=r"^sampler must be one of \['ddim', 'ddpm', "
+                                         r"'dpm_solver'\], got 'euler'"):
+        diffusion.build_diffusion(width=8, channel_multipliers=(1, 2), timesteps=10,
+                                  sampling_steps=3, sampler="euler")
+
+
 def test_bad_networks_and_shapes_are_refused():
     with pytest.raises(ValueError, match="^image_shape must be a height and width divisible "
                                          "by 4"):
