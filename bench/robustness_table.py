@@ -9,6 +9,9 @@ the machine, and prints the published Defense-GAN figures beside the table.
     python bench/robustness_table.py                     # the notebook's defaults
     python bench/robustness_table.py -p DEFENSE_IMAGES 500 -p GAN_STEPS 10000
 
+The notebook uses notebook 04's DCGAN when ``outputs/04_dcgan/checkpoints`` holds one that fits
+(it prints which); ``-p REUSE False`` trains its own GAN for ``GAN_STEPS`` steps instead.
+
 Writes to outputs/bench/robustness/ (the executed notebook, figures, robustness.json).
 
 Used in: bench/README.md.
