@@ -43,7 +43,7 @@ class DCGANRecipe:
     d_learning_rate: float = 4e-4       # Adam learning rate of the discriminator
     g_learning_rate: float = 4e-4       # Adam learning rate of the generator
     beta1: float = 0.5                  # Adam's first-moment decay (Radford et al.: 0.5)
-    steps: int = 10000                  # generator updates in total (about 5 min on 2 cores)
+    steps: int = 5000                   # generator updates in total (2 to 4 min on 2 cores)
     loss: str = "non_saturating"        # a name in ganlib.losses.LOSSES, e.g. "minimax"
     d_steps: int = 1                    # discriminator updates per generator update
     gradient_penalty_weight: float = 0.0  # WGAN-GP penalty weight (10 in the paper); 0: off
