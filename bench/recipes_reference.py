@@ -9,6 +9,8 @@ and hyperparameters differ between them:
   ``dataset`` and ``seed`` are set).
 - every other name in ``ganlib.training.recipes.VARIANTS`` (``ema``, ``hinge_sn``,
   ``wgan_gp``, ...): the default with that remedy applied, built the same way.
+- ``budget``: ``ganlib.training.recipes.for_budget(seconds)``, the course's recipe for the
+  training time given: the default below 10 minutes, the wider ``LONG`` setting from there.
 - ``baseline``: the classic TensorFlow DCGAN tutorial
   (https://www.tensorflow.org/tutorials/generative/dcgan): 5x5 kernels, Dense 7x7x256,
   LeakyReLU(0.3), Dropout 0.3 in the discriminator, Adam 1e-4, batch 256, latent 100,
@@ -42,7 +44,7 @@ from keras import layers
 
 from ganlib import conditional, data, diffusion, nets
 from ganlib.training import GAN
-from ganlib.training.recipes import VARIANTS, DCGANRecipe, build_dcgan, variant
+from ganlib.training.recipes import VARIANTS, DCGANRecipe, build_dcgan, for_budget, variant
 
 __all__ = ["RECIPES", "BenchRecipe", "build_recipe", "tutorial_generator",
            "tutorial_discriminator", "radford_generator", "radford_discriminator"]
@@ -51,7 +53,7 @@ __all__ = ["RECIPES", "BenchRecipe", "build_recipe", "tutorial_generator",
 CONDITIONAL = {"conditional": "projection", "conditional_ac": "auxiliary"}
 #: Recipes that are not the course's DCGAN: notebook 13's ViT-discriminator GAN and DDPM.
 NOTEBOOK_13 = ("vit_gan", "diffusion")
-RECIPES = (*VARIANTS, "baseline", "radford", *CONDITIONAL, *NOTEBOOK_13)
+RECIPES = (*VARIANTS, "budget", "baseline", "radford", *CONDITIONAL, *NOTEBOOK_13)
 
 
 @dataclass
@@ -176,20 +178,28 @@ _REFERENCE = {
 
 
 def build_recipe(name: str, image_shape=(28, 28, 1), seed: int = 0,
-                 dataset: str = "fashion_mnist", changes=None) -> BenchRecipe:
+                 dataset: str = "fashion_mnist", changes=None, seconds=None) -> BenchRecipe:
     """Build and compile the recipe ``name`` (one of ``RECIPES``) for ``image_shape``.
 
-    ``changes`` (a dict of ``DCGANRecipe`` fields) adjusts a course variant, e.g.
-    ``{"width": 48}``; the reference recipes take none.
+    ``changes`` (a dict of ``DCGANRecipe`` fields) adjusts a course recipe, e.g.
+    ``{"width": 48}``; the reference recipes take none. ``seconds``: the training budget,
+    which ``budget`` needs to pick its setting.
     """
     changes = dict(changes or {})
-    if changes and name not in VARIANTS:
+    if changes and name not in (*VARIANTS, "budget"):
         raise ValueError(f"Changes {changes} apply only to the course's recipes "
                          f"{list(VARIANTS)}, not to {name!r}.")
     unknown = sorted(set(changes) - {field.name for field in dataclasses.fields(DCGANRecipe)})
     if unknown:
         raise ValueError(f"Unknown recipe field(s) {unknown}; DCGANRecipe has "
                          f"{[field.name for field in dataclasses.fields(DCGANRecipe)]}.")
+    if name == "budget":
+        if seconds is None:
+            raise ValueError("The recipe 'budget' picks its setting from the training time: "
+                             "give seconds, e.g. seconds=900.")
+        recipe = for_budget(seconds, dataset=dataset, seed=seed, **changes)
+        return BenchRecipe(name, build_dcgan(recipe, image_shape), recipe.batch_size,
+                           f"course recipe for a budget of {seconds:g} s: {recipe}")
     if name in VARIANTS:
         recipe = variant(name, dataset=dataset, seed=seed, **changes)
         return BenchRecipe(name, build_dcgan(recipe, image_shape), recipe.batch_size,

@@ -1,7 +1,10 @@
 """Train a GAN recipe for a fixed budget of training wall time, then save 10,000 samples.
 
     python bench/train_budget.py --dataset fashion_mnist --seconds 300 --seed 0 \
-        --out outputs/bench/samples_default.npz [--recipe default|radford|vit_gan|diffusion]
+        --out outputs/bench/samples_default.npz [--recipe default|budget|radford|vit_gan|diffusion]
+
+With ``--recipe budget`` the course picks its recipe from ``--seconds``
+(``ganlib.training.recipes.for_budget``: the default below 600 s, the wider setting from there).
 
 With ``--recipe vit_gan`` the GAN's discriminator is a Vision Transformer; with
 ``--recipe diffusion`` the model is notebook 13's DDPM, sampled with its default sampler,
@@ -123,7 +126,8 @@ def main(argv=None):
     image_shape = loaded.images.shape[1:]
     try:
         bench = recipes_reference.build_recipe(args.recipe, image_shape, seed=args.seed,
-                                               dataset=loaded.name, changes=args.changes)
+                                               dataset=loaded.name, changes=args.changes,
+                                               seconds=args.seconds)
     except (TypeError, ValueError) as exc:
         print(f"ERROR: {exc}", file=sys.stderr)
         return 2

@@ -11,7 +11,8 @@
 - ``hyperparameters``: the accepted range of every training setting, in one place, and
   ``check_parameters``, which checks a notebook's parameter cell by name;
 - ``recipes``: ``DCGANRecipe`` (the course's defaults, checked), ``VARIANTS`` (the
-  remedies of notebook 05) and ``build_dcgan``.
+  remedies of notebook 05), ``for_budget`` (the default or the wider ``LONG`` setting,
+  picked from the training time) and ``build_dcgan``.
 """
 
 from ganlib.training.callbacks import (
@@ -37,13 +38,24 @@ from ganlib.training.monitor import (
     load_records,
     probe_discriminator,
 )
-from ganlib.training.recipes import PLAIN, VARIANTS, DCGANRecipe, build_dcgan, variant
+from ganlib.training.recipes import (
+    LONG,
+    LONG_BUDGET_SECONDS,
+    PLAIN,
+    VARIANTS,
+    DCGANRecipe,
+    build_dcgan,
+    for_budget,
+    variant,
+)
 
 __all__ = [
     "CheckpointSaver",
     "DCGANRecipe",
     "GAN",
     "HealthRules",
+    "LONG",
+    "LONG_BUDGET_SECONDS",
     "LiveSamples",
     "MetricsMonitor",
     "NonFiniteGuard",
@@ -54,6 +66,7 @@ __all__ = [
     "StopOnEvent",
     "VARIANTS",
     "build_dcgan",
+    "for_budget",
     "gan_checkpoint",
     "health_warnings",
     "load_records",

@@ -263,6 +263,37 @@ def test_bench_recipe_changes_apply_to_course_recipes_only(bench_module):
         reference.build_recipe("default", changes={"width": 0})
 
 
+@pytest.mark.parametrize("seconds, width", [(1, 32), (300, 32), (599.9, 32), (600, 64),
+                                            (900, 64), (np.float64(3600), 64)])
+def test_for_budget_keeps_the_default_below_ten_minutes_and_widens_from_there(seconds, width):
+    recipe = recipes.for_budget(seconds)
+    assert recipe.width == width
+    expected = DCGANRecipe() if width == 32 else DCGANRecipe().replace(**recipes.LONG)
+    assert recipe == expected  # nothing else changes: the same optimizer and average
+    assert recipes.for_budget(seconds, seed=2, dataset="mnist") == \
+        expected.replace(seed=2, dataset="mnist")
+
+
+@pytest.mark.parametrize("seconds", [0, -60, float("nan"), float("inf"), "900", True, None])
+def test_for_budget_refuses_a_budget_that_is_not_a_positive_number(seconds):
+    with pytest.raises((TypeError, ValueError), match=r"^seconds must be a finite number > 0 "
+                                                      r".*the training budget in seconds"):
+        recipes.for_budget(seconds)
+
+
+def test_bench_budget_recipe_needs_the_budget_and_builds_the_setting_it_picks(bench_module):
+    """train_budget.py --recipe budget --seconds 900 trains for_budget(900)'s wider networks."""
+    reference = bench_module("recipes_reference")
+    short = reference.build_recipe("budget", seed=0, seconds=300)
+    long = reference.build_recipe("budget", seed=0, seconds=900)
+    default = reference.build_recipe("default", seed=0)
+    assert short.gan.generator.count_params() == default.gan.generator.count_params()
+    assert long.gan.generator.count_params() > 2 * default.gan.generator.count_params()
+    assert "width=64" in long.description and "900 s" in long.description
+    with pytest.raises(ValueError, match="give seconds, e.g. seconds=900"):
+        reference.build_recipe("budget", seed=0)
+
+
 @pytest.mark.parametrize("name, discriminator", [("conditional", "projection_discriminator"),
                                                  ("conditional_ac",
                                                   "auxiliary_classifier_discriminator")])
