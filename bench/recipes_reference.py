@@ -188,7 +188,7 @@ def build_recipe(name: str, image_shape=(28, 28, 1), seed: int = 0,
     changes = dict(changes or {})
     if changes and name not in (*VARIANTS, "budget"):
         raise ValueError(f"Changes {changes} apply only to the course's recipes "
-                         f"{list(VARIANTS)}, not to {name!r}.")
+                         f"{[*VARIANTS, 'budget']}, not to {name!r}.")
     unknown = sorted(set(changes) - {field.name for field in dataclasses.fields(DCGANRecipe)})
     if unknown:
         raise ValueError(f"Unknown recipe field(s) {unknown}; DCGANRecipe has "
