@@ -16,6 +16,9 @@ With ``--recipe conditional`` the GAN is class-conditional: it trains on (image,
 pairs and saves ``--num-samples / num_classes`` images of every class (1,000 per class by
 default), with the requested class of each image under ``labels``.
 
+A recipe with ``lr_decay`` (the longer setting) lowers its learning rates to 0 over that
+last share of ``--seconds``, on the same clock as the budget.
+
 Timing: the clock starts at the end of the FIRST training step, which carries the one-off
 costs (tracing the tf.function, filling the shuffle buffer); it stops at the end of the
 step on which the budget is used up. The first step's update is kept, but neither its
@@ -41,6 +44,7 @@ import recipes_reference
 
 from coursekit import sweep
 from ganlib import data, diffusion
+from ganlib.training import LearningRateDecay
 
 
 class TimeBudget(keras.callbacks.Callback):
@@ -139,9 +143,14 @@ def main(argv=None):
                                 num_classes=bench.num_classes or None, seed=args.seed)
 
     budget = TimeBudget(args.seconds)
+    callbacks = [budget]
+    if getattr(gan, "lr_decay", 0) > 0:  # the learning rates reach 0 as the budget ends
+        callbacks.append(LearningRateDecay(gan.lr_decay, seconds=args.seconds))
+        print(f"Learning rates fall linearly to 0 over the last {gan.lr_decay:.0%} of the "
+              "budget.")
     print(f"Training for {args.seconds:g} s (timed from the end of the first step) ...",
           flush=True)
-    gan.fit(dataset, epochs=1, steps_per_epoch=10**9, callbacks=[budget], verbose=0,
+    gan.fit(dataset, epochs=1, steps_per_epoch=10**9, callbacks=callbacks, verbose=0,
             shuffle=False)
     images_per_second = budget.timed_steps * bench.batch_size / max(budget.elapsed, 1e-9)
     print(f"Steps done: {budget.steps} (batch {bench.batch_size}); timed: "

@@ -6,7 +6,8 @@
   a GAN another notebook trained, from its checkpoints;
 - ``checkpoints``: ``CheckpointFolder``, saves that are read back before older ones go,
   a damaged newest one set aside, one trainer per folder;
-- ``callbacks``: live sample grids, checkpoints, a NaN guard, stop signals, progress;
+- ``callbacks``: live sample grids, checkpoints, a NaN guard, stop signals, progress,
+  the learning-rate decay of ``lr_decay``;
 - ``monitor``: ``MetricsMonitor``, scores and health warnings while training;
 - ``hyperparameters``: the accepted range of every training setting, in one place, and
   ``check_parameters``, which checks a notebook's parameter cell by name;
@@ -17,6 +18,7 @@
 
 from ganlib.training.callbacks import (
     CheckpointSaver,
+    LearningRateDecay,
     LiveSamples,
     NonFiniteGuard,
     StepProgress,
@@ -56,6 +58,7 @@ __all__ = [
     "HealthRules",
     "LONG",
     "LONG_BUDGET_SECONDS",
+    "LearningRateDecay",
     "LiveSamples",
     "MetricsMonitor",
     "NonFiniteGuard",

@@ -17,8 +17,8 @@ import numpy as np
 from ganlib import _checks, _files, viz
 from ganlib.training.checkpoints import CheckpointFolder
 
-__all__ = ["CheckpointSaver", "LiveSamples", "NonFiniteGuard", "StepProgress", "StopAfterSeconds",
-           "StopAtStep", "StopOnEvent"]
+__all__ = ["CheckpointSaver", "LearningRateDecay", "LiveSamples", "NonFiniteGuard", "StepProgress",
+           "StopAfterSeconds", "StopAtStep", "StopOnEvent"]
 
 
 class _StepCounting(keras.callbacks.Callback):
@@ -42,6 +42,55 @@ class StopAtStep(_StepCounting):
         super().on_train_batch_end(batch, logs)
         if self.step >= self.total_steps:
             self.model.stop_training = True
+
+
+class LearningRateDecay(_StepCounting):
+    """Lowers a GAN's two learning rates linearly to 0 over the last ``share`` of training.
+
+    Progress is the GAN's generator updates over ``total_steps`` or, for a time budget,
+    the wall time since the end of the first step (which carries the tracing) over
+    ``seconds``. Until ``1 - share`` of it the rates are the GAN's ``base_learning_rates``
+    (those it was compiled with), then ``base * (1 - progress) / share``; as the bases are
+    kept on the GAN and progress counts its steps, a resumed run continues the schedule.
+    Training past ``total_steps`` later would raise the rates again: give the final total.
+    """
+
+    def __init__(self, share: float, total_steps: int | None = None,
+                 seconds: float | None = None):
+        super().__init__()
+        self.share = _checks.number(share, "share", above=0, maximum=1,
+                                    hint=" (the last share of training, e.g. 0.5)")
+        if (total_steps is None) == (seconds is None):
+            raise ValueError("Give LearningRateDecay either total_steps or seconds, not both.")
+        self.total_steps = None if total_steps is None else \
+            _checks.whole_number(total_steps, "total_steps")
+        self.seconds = None if seconds is None else _checks.number(seconds, "seconds", above=0)
+        self.start = None
+
+    def on_train_begin(self, logs=None):
+        super().on_train_begin(logs)
+        if not self.model.base_learning_rates:
+            raise ValueError("LearningRateDecay needs a GAN compiled with lr_decay > 0 (it "
+                             "keeps the learning rates to lower in base_learning_rates).")
+        self.start = None
+        self._apply(self._progress())
+
+    def on_train_batch_end(self, batch, logs=None):
+        super().on_train_batch_end(batch, logs)
+        if self.start is None:
+            self.start = time.perf_counter()
+        self._apply(self._progress())
+
+    def _progress(self) -> float:
+        if self.total_steps is not None:
+            return self.step / self.total_steps
+        return 0.0 if self.start is None else (time.perf_counter() - self.start) / self.seconds
+
+    def _apply(self, progress):
+        factor = min(1.0, max(0.0, (1.0 - progress) / self.share))
+        for optimizer, base in zip((self.model.d_optimizer, self.model.g_optimizer),
+                                   self.model.base_learning_rates, strict=True):
+            optimizer.learning_rate = base * factor
 
 
 class StepProgress(_StepCounting):

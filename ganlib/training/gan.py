@@ -59,12 +59,15 @@ class GAN(keras.Model):
         self.r1_weight = 0.0
         self.ema_decay = 0.0
         self.ema_generator = None
+        self.lr_decay = 0.0
+        self.base_learning_rates = None
         # Both networks are already built. Saying so stops Keras (under a tf.distribute
         # strategy) from building the GAN by calling it on an image batch, which fails.
         self.built = True
 
     def compile(self, d_optimizer, g_optimizer, loss="non_saturating", d_steps=1,
-                gradient_penalty_weight=0.0, r1_weight=0.0, ema_decay=0.0, **kwargs):
+                gradient_penalty_weight=0.0, r1_weight=0.0, ema_decay=0.0, lr_decay=0.0,
+                **kwargs):
         """Set the two optimizers, the loss pair and the discriminator's training schedule.
 
         Args:
@@ -87,6 +90,10 @@ class GAN(keras.Model):
                 of Averaging in GAN Training"); ``sampler`` and ``generate`` then use it.
                 The decay ramps up as min(ema_decay, (1 + t) / (10 + t)) at step t, so the
                 average does not remember the random initial weights.
+            lr_decay: when > 0 (e.g. 0.5), both learning rates fall linearly to 0 over
+                that last share of training (``ganlib.training.LearningRateDecay``, which
+                ``train_gan`` adds for its ``steps``); the rates given here are kept in
+                ``base_learning_rates``, so a resumed run continues the same schedule.
 
         Two time-scale learning rates (TTUR, Heusel et al. 2017) need no option: give the
         two optimizers different learning rates.
@@ -104,6 +111,11 @@ class GAN(keras.Model):
         gradient_penalty_weight = check("gradient_penalty_weight", gradient_penalty_weight)
         r1_weight = check("r1_weight", r1_weight)
         ema_decay = check("ema_decay", ema_decay)
+        lr_decay = check("lr_decay", lr_decay)
+        if lr_decay > 0:
+            base_learning_rates = tuple(_fixed_learning_rate(optimizer, name) for optimizer, name
+                                        in ((d_optimizer, "d_optimizer"),
+                                            (g_optimizer, "g_optimizer")))
         kwargs.setdefault("jit_compile", False)  # XLA is slower on CPUs for these models
         super().compile(**kwargs)
         self.loss_name = loss
@@ -112,6 +124,8 @@ class GAN(keras.Model):
         self.gradient_penalty_weight = gradient_penalty_weight
         self.r1_weight = r1_weight
         self.ema_decay = ema_decay
+        self.lr_decay = lr_decay
+        self.base_learning_rates = base_learning_rates if lr_decay > 0 else None
         if self.ema_decay > 0 and self.ema_generator is None:
             self.ema_generator = keras.models.clone_model(self.generator)
             self.ema_generator.set_weights(self.generator.get_weights())
@@ -239,3 +253,12 @@ class GAN(keras.Model):
             raise ValueError(f"latent must have shape (N, {self.latent_dim}), "
                              f"got {latent.shape}.")
         return self.sampler.predict(latent, batch_size=256, verbose=0)
+
+
+def _fixed_learning_rate(optimizer, name) -> float:
+    """The optimizer's learning rate as a float; a schedule is refused (``lr_decay`` is one)."""
+    rate = optimizer._learning_rate  # as given: a number (held in a variable) or a schedule
+    if isinstance(rate, keras.optimizers.schedules.LearningRateSchedule) or callable(rate):
+        raise ValueError(f"lr_decay needs {name} with a fixed learning rate, got a schedule: "
+                         "give a number and let lr_decay lower it, or set lr_decay=0.")
+    return float(str(keras.ops.convert_to_numpy(rate)))  # float32 shown as typed: 0.0004

@@ -69,6 +69,8 @@ LIMITS = {
     "r1_weight": Limit(False, 0, 1000, hint=" (0 switches R1 off; 0.1 to 10 are usual)"),
     "ema_decay": Limit(False, 0, below=1, hint=" (0 switches the average off; 0.999 is "
                                                "usual)"),
+    "lr_decay": Limit(False, 0, 1, hint=" (the last share of training in which both learning "
+                                        "rates fall to 0; 0 switches it off, 0.5 is usual)"),
     "latent_dim": Limit(True, 1, 4096, hint=" (the size of the noise vector z)"),
     "width": WIDTH,
     "g_width": WIDTH,
@@ -171,7 +173,8 @@ PARAMETERS = {
     "SPECTRAL_NORM": _checks.flag,
     **{name.upper(): LIMITS[name] for name in (
         "latent_dim", "width", "batch_size", "d_learning_rate", "g_learning_rate", "beta1",
-        "steps", "d_steps", "gradient_penalty_weight", "r1_weight", "ema_decay", "seed")},
+        "steps", "d_steps", "gradient_penalty_weight", "r1_weight", "ema_decay", "lr_decay",
+        "seed")},
     # the rest of the training, its budget and what it writes
     "LEARNING_RATE": LIMITS["learning_rate"],
     "GAN_STEPS": STEPS,

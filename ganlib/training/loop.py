@@ -14,7 +14,7 @@ from pathlib import Path
 import tensorflow as tf
 
 from ganlib import _checks
-from ganlib.training.callbacks import CheckpointSaver, StopAtStep
+from ganlib.training.callbacks import CheckpointSaver, LearningRateDecay, StopAtStep
 from ganlib.training.checkpoints import CheckpointFolder
 from ganlib.training.gan import GAN
 
@@ -83,16 +83,20 @@ def train_gan(gan: GAN, dataset, steps: int, *, steps_per_epoch: int = 100,
     ahead of ``gan`` (so an interrupted or crashed run resumes where it was), a checkpoint
     is written every ``steps_per_epoch`` steps and when training ends, and the folder is
     held for this run: a second trainer opening it meanwhile is refused
-    (``ganlib.training.checkpoints``). ``dataset`` must repeat (see
-    ``ganlib.data.make_dataset``). Returns the Keras ``History`` (or None if nothing was
+    (``ganlib.training.checkpoints``). A GAN compiled with ``lr_decay`` gets its
+    learning-rate decay over these ``steps`` (``LearningRateDecay``). ``dataset`` must
+    repeat (see ``ganlib.data.make_dataset``). Returns the Keras ``History`` (or None if nothing was
     left to do).
     """
     steps = _checks.whole_number(steps, "steps")
     steps_per_epoch = _checks.whole_number(steps_per_epoch, "steps_per_epoch")
     if not hasattr(gan, "d_optimizer"):
         raise RuntimeError("Call gan.compile(d_optimizer=..., g_optimizer=...) before training.")
+    callbacks = list(callbacks)
+    if getattr(gan, "lr_decay", 0) > 0:
+        callbacks.append(LearningRateDecay(gan.lr_decay, total_steps=steps))
     if checkpoint_dir is None:
-        return _fit(gan, dataset, steps, steps_per_epoch, list(callbacks), verbose)
+        return _fit(gan, dataset, steps, steps_per_epoch, callbacks, verbose)
     folder = CheckpointFolder(checkpoint_dir)
     with folder:
         done = folder.restore_newest(gan_checkpoint(gan), newer_than=gan.steps_done)

@@ -51,6 +51,7 @@ class DCGANRecipe:
     r1_weight: float = 0.0              # gamma of the R1 penalty on real images; 0: off
     spectral_norm: bool = False         # spectral normalisation in the discriminator
     ema_decay: float = 0.999            # average of the generator's weights; 0: off
+    lr_decay: float = 0.0               # last share of training: learning rates fall to 0
     seed: int = 0                       # seeds weights, latent sampling and shuffling
 
     def __post_init__(self):
@@ -76,6 +77,8 @@ class DCGANRecipe:
         """
         values = dataclasses.asdict(self)
         values.pop("steps")
+        if not values["lr_decay"]:  # added later: runs without it keep their fingerprint
+            values.pop("lr_decay")
         if images is not None:
             values["data"] = [images.name, len(images.images), list(images.images.shape[1:])]
         return hashlib.sha1(json.dumps(values, sort_keys=True).encode()).hexdigest()[:8]
@@ -114,10 +117,12 @@ def variant(name: str, **changes) -> DCGANRecipe:
 
 
 #: The course's longer setting: the default's optimizer and weight average on networks of
-#: twice the width (0.56 M generator weights instead of 0.25 M). Each step costs about twice
-#: as much, which loses on short budgets; given 15 minutes the wider networks use the time
-#: (bench/README.md, "The course recipe for a longer budget").
-LONG = {"width": 64}
+#: twice the width (0.56 M generator weights instead of 0.25 M), with both learning rates
+#: falling linearly to 0 over the second half of training (``lr_decay``). Each step costs
+#: about twice as much, which loses on short budgets; given 15 minutes the wider networks
+#: use the time, and the decay settles them at the end (bench/README.md, "The course recipe
+#: for a longer budget").
+LONG = {"width": 64, "lr_decay": 0.5}
 
 #: Training budgets (seconds of wall time) from which ``for_budget`` picks ``LONG``: 10
 #: minutes, between the two budgets measured (5 and 15 minutes), not a measured crossover.
@@ -127,7 +132,9 @@ LONG_BUDGET_SECONDS = 600.0
 def for_budget(seconds, **changes) -> DCGANRecipe:
     """The course's recipe for ``seconds`` of training: ``DCGANRecipe()`` below
     ``LONG_BUDGET_SECONDS`` (small networks, many updates per minute), the wider ``LONG``
-    setting from there; then ``changes`` (e.g. ``dataset="mnist", seed=1``)."""
+    setting from there (its learning-rate decay needs the run's length: ``train_gan``
+    takes it from ``steps``, ``bench/train_budget.py`` from its seconds); then ``changes``
+    (e.g. ``dataset="mnist", seed=1``)."""
     seconds = _checks.number(seconds, "seconds", above=0,
                              hint=" (the training budget in seconds of wall time, e.g. 900)")
     setting = LONG if seconds >= LONG_BUDGET_SECONDS else {}
@@ -163,6 +170,6 @@ def build_dcgan(recipe: DCGANRecipe, image_shape=(28, 28, 1), attention_resoluti
         g_optimizer=keras.optimizers.Adam(recipe.g_learning_rate, beta_1=recipe.beta1),
         loss=recipe.loss, d_steps=recipe.d_steps,
         gradient_penalty_weight=recipe.gradient_penalty_weight, r1_weight=recipe.r1_weight,
-        ema_decay=recipe.ema_decay,
+        ema_decay=recipe.ema_decay, lr_decay=recipe.lr_decay,
     )
     return gan

@@ -363,6 +363,107 @@ def test_ema_generator_is_saved_and_restored(tiny_dataset, tmp_path):
     np.testing.assert_allclose(restored.generate(latent), trained.generate(latent), atol=1e-6)
 
 
+# --------------------------------------------------------------------------- learning-rate decay
+
+
+class RatesUsed(keras.callbacks.Callback):
+    """Records the two learning rates each step is about to use."""
+
+    def __init__(self):
+        super().__init__()
+        self.rates = []
+
+    def on_train_batch_begin(self, batch, logs=None):
+        self.rates.append((float(self.model.d_optimizer.learning_rate),
+                           float(self.model.g_optimizer.learning_rate)))
+
+
+def decaying_gan(d_rate=4e-4, g_rate=2e-4, seed=0):
+    gan = tiny_dcgan(seed)
+    gan.compile(d_optimizer=keras.optimizers.Adam(d_rate, beta_1=0.5),
+                g_optimizer=keras.optimizers.Adam(g_rate, beta_1=0.5), lr_decay=0.5)
+    return gan
+
+
+@pytest.mark.parametrize("share", [-0.1, 1.5, float("nan"), True, "0.5"])
+def test_compile_refuses_bad_lr_decay(share):
+    with pytest.raises(ValueError, match=r"^lr_decay must be a finite number >= 0 and <= 1 "
+                                         r".*0 switches it off"):
+        tiny_dcgan().compile(**adam_pair(), lr_decay=share)
+
+
+def test_lr_decay_needs_fixed_learning_rates():
+    schedule = keras.optimizers.schedules.ExponentialDecay(2e-4, 100, 0.5)
+    with pytest.raises(ValueError, match=r"lr_decay needs g_optimizer with a fixed learning "
+                                         r"rate, got a schedule"):
+        tiny_dcgan().compile(d_optimizer=keras.optimizers.Adam(2e-4),
+                             g_optimizer=keras.optimizers.Adam(schedule), lr_decay=0.5)
+
+
+def test_train_gan_lowers_both_learning_rates_linearly_to_zero_over_the_last_share(
+        tiny_dataset):
+    gan = decaying_gan()
+    assert gan.lr_decay == 0.5 and gan.base_learning_rates == (4e-4, 2e-4)
+    rates = RatesUsed()
+    training.train_gan(gan, tiny_dataset, steps=8, steps_per_epoch=4, callbacks=[rates],
+                       verbose=0)
+    # after k of 8 steps the rates are base * min(1, (1 - k / 8) / 0.5)
+    factors = [1, 1, 1, 1, 1, 0.75, 0.5, 0.25]
+    np.testing.assert_allclose(rates.rates, [(4e-4 * f, 2e-4 * f) for f in factors],
+                               rtol=1e-5)
+    assert float(gan.d_optimizer.learning_rate) == 0.0 == float(gan.g_optimizer.learning_rate)
+
+
+def test_a_resumed_run_continues_the_learning_rate_decay(tiny_dataset, tmp_path, capsys):
+    interrupted = decaying_gan()
+    training.train_gan(interrupted, tiny_dataset, steps=8, steps_per_epoch=1,
+                       checkpoint_dir=tmp_path, callbacks=[training.StopAtStep(5)], verbose=0)
+    assert interrupted.steps_done == 5
+    resumed, rates = decaying_gan(seed=1), RatesUsed()
+    training.train_gan(resumed, tiny_dataset, steps=8, steps_per_epoch=1,
+                       checkpoint_dir=tmp_path, callbacks=[rates], verbose=0)
+    assert "at step 5." in capsys.readouterr().out
+    np.testing.assert_allclose([d for d, _ in rates.rates], [3e-4, 2e-4, 1e-4], rtol=1e-5)
+
+
+def test_learning_rate_decay_on_a_time_budget_counts_from_the_end_of_the_first_step(
+        monkeypatch):
+    gan = decaying_gan()
+    clock = [100.0]
+    monkeypatch.setattr(training.callbacks.time, "perf_counter", lambda: clock[0])
+    decay = training.LearningRateDecay(0.5, seconds=60)
+    decay.set_model(gan)
+    decay.on_train_begin()
+    clock[0] = 130.0  # the first step (tracing) took 30 s: not part of the budget
+    decay.on_train_batch_end(0)
+    assert float(gan.d_optimizer.learning_rate) == pytest.approx(4e-4)
+    for elapsed, factor in [(30, 1.0), (45, 0.5), (60, 0.0), (75, 0.0)]:
+        clock[0] = 130.0 + elapsed
+        decay.on_train_batch_end(1)
+        assert float(gan.d_optimizer.learning_rate) == pytest.approx(4e-4 * factor)
+        assert float(gan.g_optimizer.learning_rate) == pytest.approx(2e-4 * factor)
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"share": 0.5}, "either total_steps or seconds"),
+    ({"share": 0.5, "total_steps": 10, "seconds": 60}, "either total_steps or seconds"),
+    ({"share": 0, "total_steps": 10}, "share must be a finite number > 0 and <= 1"),
+    ({"share": 0.5, "total_steps": 0}, "total_steps must be a whole number >= 1"),
+    ({"share": 0.5, "seconds": -1}, "seconds must be a finite number > 0"),
+])
+def test_learning_rate_decay_refuses_bad_arguments(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        training.LearningRateDecay(**kwargs)
+
+
+def test_learning_rate_decay_needs_a_gan_compiled_with_lr_decay(tiny_dataset, fit_quietly):
+    gan = tiny_dcgan()
+    gan.compile(**adam_pair())
+    with pytest.raises(ValueError, match="compiled with lr_decay > 0"):
+        fit_quietly(gan, tiny_dataset, steps_per_epoch=1,
+                    callbacks=[training.LearningRateDecay(0.5, total_steps=4)])
+
+
 # --------------------------------------------------------------------------- checkpoints
 
 

@@ -184,6 +184,26 @@ def test_fingerprint_ignores_steps_but_not_the_model_or_training():
     assert DCGANRecipe().fingerprint() == recipe.fingerprint()  # stable across instances
 
 
+def test_fingerprint_of_runs_without_lr_decay_is_the_one_before_it_existed():
+    """Checkpoints saved before ``lr_decay`` was added still resume: their key is unchanged
+    (the values below were computed by the code before the field existed)."""
+    assert DCGANRecipe().fingerprint() == "bf9d0a3e"
+    assert recipes.variant("plain").fingerprint() == "391cf7e3"
+    assert DCGANRecipe(lr_decay=0.5).fingerprint() != DCGANRecipe().fingerprint()
+
+
+@pytest.mark.parametrize("share", [-0.5, 1.01, float("nan")])
+def test_recipe_refuses_an_lr_decay_outside_0_to_1_naming_the_parameter(share):
+    with pytest.raises(ValueError, match=r"^LR_DECAY must be a finite number >= 0 and <= 1 "):
+        DCGANRecipe(lr_decay=share)
+
+
+def test_build_dcgan_passes_lr_decay_to_the_gan():
+    gan = recipes.build_dcgan(DCGANRecipe(dataset="digits", latent_dim=8, width=8,
+                                          lr_decay=0.25))
+    assert gan.lr_decay == 0.25 and gan.base_learning_rates == (4e-4, 4e-4)
+
+
 def test_fingerprint_holds_the_data_actually_loaded_and_its_size(capsys):
     """Before: a run asked for MNIST that fell back to the digits offline saved under the same
     key as a real MNIST run (and a quick run's checkpoint was resumed by the full run)."""
