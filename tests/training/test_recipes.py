@@ -17,7 +17,7 @@ def test_defaults_are_valid_and_are_the_course_recipe():
     assert dataclasses.asdict(recipe) == {
         "dataset": "fashion_mnist", "latent_dim": 64, "width": 32, "batch_size": 64,
         "d_learning_rate": 4e-4, "g_learning_rate": 4e-4, "beta1": 0.5, "steps": 5_000,
-        "loss": "non_saturating", "d_steps": 1, "gradient_penalty_weight": 0.0,
+        "loss": "non_saturating", "d_steps": 1, "gradient_penalty_weight": 0.0, "lr_decay": 0.0,
         "r1_weight": 0.0, "spectral_norm": False, "ema_decay": 0.999, "seed": 0,
     }
 
