@@ -16,8 +16,8 @@ With ``--recipe conditional`` the GAN is class-conditional: it trains on (image,
 pairs and saves ``--num-samples / num_classes`` images of every class (1,000 per class by
 default), with the requested class of each image under ``labels``.
 
-A recipe with ``lr_decay`` (the longer setting) lowers its learning rates to 0 over that
-last share of ``--seconds``, on the same clock as the budget.
+A recipe with ``lr_decay`` (e.g. ``--set lr_decay=0.5``) lowers its learning rates to 0 over
+that last share of ``--seconds``, on the same clock as the budget.
 
 Timing: the clock starts at the end of the FIRST training step, which carries the one-off
 costs (tracing the tf.function, filling the shuffle buffer); it stops at the end of the
