@@ -269,6 +269,7 @@ def _check_cell_error(notebook, **parameters):
                          "below 2**32), got 4294967296."),
     ("EVAL_SAMPLES", 0, "EVAL_SAMPLES must be a whole number >= 1 (generated images scored at "
                         "the end), got 0."),
+    ("D_BATCH_NORM", "yes", "D_BATCH_NORM must be True or False"),
 ])
 def test_dcgan_notebook_refuses_a_bad_parameter_at_its_recipe_cell(name, value, expected):
     message = _check_cell_error("04_dcgan.ipynb", **{name: value})

@@ -274,12 +274,13 @@ def build_conditional_gan(recipe: DCGANRecipe, num_classes=10, image_shape=(28, 
         gan = AuxiliaryClassifierGAN(
             generator, auxiliary_classifier_discriminator(
                 num_classes, image_shape, width=recipe.width,
-                spectral_norm=recipe.spectral_norm),
+                spectral_norm=recipe.spectral_norm, batch_norm=recipe.d_batch_norm),
             seed=recipe.seed, class_loss_weight=class_loss_weight)
     else:
         gan = ConditionalGAN(
             generator, projection_discriminator(num_classes, image_shape, width=recipe.width,
-                                                spectral_norm=recipe.spectral_norm),
+                                                spectral_norm=recipe.spectral_norm,
+                                                batch_norm=recipe.d_batch_norm),
             seed=recipe.seed)
     gan.compile(
         d_optimizer=keras.optimizers.Adam(recipe.d_learning_rate, beta_1=recipe.beta1),

@@ -62,7 +62,8 @@ def conditional_generator(latent_dim=64, num_classes=10, image_shape=(28, 28, 1)
 
 
 def projection_discriminator(num_classes=10, image_shape=(28, 28, 1), width=32,
-                             spectral_norm=False, name="projection_discriminator"):
+                             spectral_norm=False, name="projection_discriminator",
+                             batch_norm=False):
     """Discriminator of ``(images, label)`` -> one logit per image: psi(h) + <embed(y), h>.
 
     h is the input of the DCGAN discriminator's last (Dense) layer, psi that layer; the
@@ -70,7 +71,7 @@ def projection_discriminator(num_classes=10, image_shape=(28, 28, 1), width=32,
     """
     num_classes = check_num_classes(num_classes)
     base = dcgan.dcgan_discriminator(image_shape, width=width, spectral_norm=spectral_norm,
-                                      name=f"{name}_base")
+                                      batch_norm=batch_norm, name=f"{name}_base")
     psi = base.get_layer("logit")
     features = psi.input
     label = keras.Input((), dtype="int32", name="label")
@@ -82,7 +83,8 @@ def projection_discriminator(num_classes=10, image_shape=(28, 28, 1), width=32,
 
 def auxiliary_classifier_discriminator(num_classes=10, image_shape=(28, 28, 1), width=32,
                                        spectral_norm=False,
-                                       name="auxiliary_classifier_discriminator"):
+                                       name="auxiliary_classifier_discriminator",
+                                       batch_norm=False):
     """Discriminator of images -> (realism logit (N, 1), class logits (N, num_classes)).
 
     Both heads read h, the input of the DCGAN discriminator's last layer: psi (the realism
@@ -90,7 +92,7 @@ def auxiliary_classifier_discriminator(num_classes=10, image_shape=(28, 28, 1), 
     """
     num_classes = check_num_classes(num_classes)
     base = dcgan.dcgan_discriminator(image_shape, width=width, spectral_norm=spectral_norm,
-                                      name=f"{name}_base")
+                                      batch_norm=batch_norm, name=f"{name}_base")
     psi = base.get_layer("logit")
     class_logits = layers.Dense(num_classes, name=CLASS_HEAD)(psi.input)
     return keras.Model(base.input, [psi.output, class_logits], name=name)

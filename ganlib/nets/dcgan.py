@@ -67,7 +67,8 @@ def dcgan_generator(latent_dim=64, image_shape=(28, 28, 1), width=32, kernel_siz
 
 
 def dcgan_discriminator(image_shape=(28, 28, 1), width=32, kernel_size=4, dropout=0.0,
-                        spectral_norm=False, name="discriminator", output_units=1):
+                        spectral_norm=False, name="discriminator", output_units=1,
+                        batch_norm=False):
     """DCGAN discriminator: images (N, H, W, C) -> one logit per image (no sigmoid).
 
     Strided convolutions with LeakyReLU(0.2) halve the size and double the channels
@@ -77,7 +78,11 @@ def dcgan_discriminator(image_shape=(28, 28, 1), width=32, kernel_size=4, dropou
     singular value (one power iteration per training call), which bounds the
     discriminator's Lipschitz constant (Miyato et al. 2018).
     ``output_units`` > 1 gives that many outputs per image instead (a VAE encoder's
-    mean and log-variance, ``ganlib.vae``).
+    mean and log-variance, ``ganlib.vae``). With ``batch_norm=True`` every convolution but
+    the first is followed by batch normalisation, as in Radford et al.'s discriminator: a
+    batch of real and a batch of generated images are normalised separately, so the
+    discriminator also sees statistics of the whole batch, which penalises a generator
+    whose samples look alike.
     """
     width = _checks.whole_number(width, "width")
     output_units = _checks.whole_number(output_units, "output_units")
@@ -86,13 +91,18 @@ def dcgan_discriminator(image_shape=(28, 28, 1), width=32, kernel_size=4, dropou
     _, doublings = upsampling_plan(image_shape)
     inputs = keras.Input(tuple(image_shape), name="image")
     _checks.flag(spectral_norm, "spectral_norm")
+    _checks.flag(batch_norm, "batch_norm")
 
     def normalised(layer, name=None):
         return layers.SpectralNormalization(layer, name=name) if spectral_norm else layer
 
     x = inputs
     for i in range(doublings):
-        x = normalised(layers.Conv2D(width * 2**i, kernel_size, strides=2, padding="same"))(x)
+        normalise_batch = batch_norm and i > 0
+        x = normalised(layers.Conv2D(width * 2**i, kernel_size, strides=2, padding="same",
+                                     use_bias=not normalise_batch))(x)
+        if normalise_batch:
+            x = layers.BatchNormalization()(x)
         x = layers.LeakyReLU(0.2)(x)
         if dropout:
             x = layers.Dropout(dropout)(x)

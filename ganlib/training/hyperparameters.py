@@ -171,6 +171,7 @@ PARAMETERS = {
     "DATASET": one_of(sorted(data.DATASETS)),
     "LOSS": one_of(sorted(losses.LOSSES)),
     "SPECTRAL_NORM": _checks.flag,
+    "D_BATCH_NORM": _checks.flag,
     **{name.upper(): LIMITS[name] for name in (
         "latent_dim", "width", "batch_size", "d_learning_rate", "g_learning_rate", "beta1",
         "steps", "d_steps", "gradient_penalty_weight", "r1_weight", "ema_decay", "lr_decay",

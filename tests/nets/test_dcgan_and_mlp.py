@@ -188,3 +188,34 @@ def test_spectral_norm_makes_every_weight_matrix_of_the_discriminator_unit_norm(
 def test_spectral_norm_must_be_a_bool():
     with pytest.raises(ValueError, match="spectral_norm must be True or False"):
         nets.dcgan_discriminator((28, 28, 1), width=8, spectral_norm="yes")
+
+
+def test_batch_norm_follows_every_convolution_but_the_first_and_uses_the_batch():
+    """Radford et al.'s discriminator: no normalisation on the image, batch normalisation
+    (and no bias) after each later convolution; in training a logit depends on the batch."""
+    plain = nets.dcgan_discriminator((32, 32, 3), width=8)
+    normalised = nets.dcgan_discriminator((32, 32, 3), width=8, batch_norm=True)
+    convolutions = [layer for layer in normalised.layers
+                    if isinstance(layer, keras.layers.Conv2D)]
+    norms = [layer for layer in normalised.layers
+             if isinstance(layer, keras.layers.BatchNormalization)]
+    assert [conv.use_bias for conv in convolutions] == [True, False, False]
+    assert len(norms) == 2 and not any(isinstance(layer, keras.layers.BatchNormalization)
+                                       for layer in plain.layers)
+    for conv, norm in zip(convolutions[1:], norms, strict=True):  # right after its conv
+        assert normalised.layers.index(norm) == normalised.layers.index(conv) + 1
+    images = np.random.default_rng(0).uniform(-1, 1, (6, 32, 32, 3)).astype("float32")
+    together = normalised(images, training=True).numpy()
+    alone = normalised(images[:3], training=True).numpy()
+    assert not np.allclose(together[:3], alone, atol=1e-5)  # batch statistics in training
+    assert np.allclose(normalised(images).numpy()[:3], normalised(images[:3]).numpy(),
+                       atol=1e-5)  # moving statistics at inference: per image
+
+
+def test_batch_norm_reaches_the_conditional_discriminators_and_must_be_a_bool():
+    for build in (nets.projection_discriminator, nets.auxiliary_classifier_discriminator):
+        model = build(10, width=8, batch_norm=True)
+        assert sum(isinstance(layer, keras.layers.BatchNormalization)
+                   for layer in model.layers) == 1
+    with pytest.raises(ValueError, match="batch_norm must be True or False, got 'yes'"):
+        nets.dcgan_discriminator((28, 28, 1), width=8, batch_norm="yes")

@@ -18,7 +18,8 @@ def test_defaults_are_valid_and_are_the_course_recipe():
         "dataset": "fashion_mnist", "latent_dim": 64, "width": 32, "batch_size": 64,
         "d_learning_rate": 4e-4, "g_learning_rate": 4e-4, "beta1": 0.5, "steps": 5_000,
         "loss": "non_saturating", "d_steps": 1, "gradient_penalty_weight": 0.0, "lr_decay": 0.0,
-        "r1_weight": 0.0, "spectral_norm": False, "ema_decay": 0.999, "seed": 0,
+        "r1_weight": 0.0, "spectral_norm": False, "d_batch_norm": False, "ema_decay": 0.999,
+        "seed": 0,
     }
 
 
@@ -184,18 +185,27 @@ def test_fingerprint_ignores_steps_but_not_the_model_or_training():
     assert DCGANRecipe().fingerprint() == recipe.fingerprint()  # stable across instances
 
 
-def test_fingerprint_of_runs_without_lr_decay_is_the_one_before_it_existed():
-    """Checkpoints saved before ``lr_decay`` was added still resume: their key is unchanged
-    (the values below were computed by the code before the field existed)."""
+def test_fingerprint_of_runs_without_the_later_fields_is_the_one_before_they_existed():
+    """Checkpoints saved before ``lr_decay`` and ``d_batch_norm`` were added still resume:
+    their key is unchanged (the values below were computed by the code before the fields
+    existed); switching either on starts afresh."""
     assert DCGANRecipe().fingerprint() == "bf9d0a3e"
     assert recipes.variant("plain").fingerprint() == "391cf7e3"
-    assert DCGANRecipe(lr_decay=0.5).fingerprint() != DCGANRecipe().fingerprint()
+    assert len({DCGANRecipe().fingerprint(), DCGANRecipe(lr_decay=0.5).fingerprint(),
+                DCGANRecipe(d_batch_norm=True).fingerprint()}) == 3
 
 
 @pytest.mark.parametrize("share", [-0.5, 1.01, float("nan")])
 def test_recipe_refuses_an_lr_decay_outside_0_to_1_naming_the_parameter(share):
     with pytest.raises(ValueError, match=r"^LR_DECAY must be a finite number >= 0 and <= 1 "):
         DCGANRecipe(lr_decay=share)
+
+
+def test_build_dcgan_normalises_the_discriminators_batches_when_asked(tiny_recipe):
+    for flag in (False, True):
+        gan = recipes.build_dcgan(tiny_recipe.replace(d_batch_norm=flag))
+        assert flag == any(isinstance(layer, keras.layers.BatchNormalization)
+                           for layer in gan.discriminator.layers)
 
 
 def test_build_dcgan_passes_lr_decay_to_the_gan():
@@ -223,6 +233,11 @@ def test_fingerprint_holds_the_data_actually_loaded_and_its_size(capsys):
     ({"d_steps": 0}, "D_STEPS", "a whole number >= 1"),
     ({"spectral_norm": 1}, "SPECTRAL_NORM", "True or False"),
     ({"spectral_norm": "True"}, "SPECTRAL_NORM", "True or False"),
+    ({"d_batch_norm": 0}, "D_BATCH_NORM", "True or False"),
+    ({"d_batch_norm": True, "r1_weight": 1.0}, "D_BATCH_NORM", "Set D_BATCH_NORM=False, or "
+                                                               "both penalty weights to 0"),
+    ({"d_batch_norm": True, "gradient_penalty_weight": 10.0, "loss": "wasserstein"},
+     "D_BATCH_NORM=True does not go", "(GRADIENT_PENALTY_WEIGHT 10.0, R1_WEIGHT 0.0)"),
     ({"ema_decay": 1.0}, "EMA_DECAY", ">= 0 and < 1"),
     ({"ema_decay": float("nan")}, "EMA_DECAY", ">= 0 and < 1"),
     ({"gradient_penalty_weight": -1.0}, "GRADIENT_PENALTY_WEIGHT", "a finite number >= 0"),
