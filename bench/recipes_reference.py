@@ -28,8 +28,9 @@ and hyperparameters differ between them:
   blocks of four heads) in place of the convolutional one, exactly as
   notebooks/13_transformers_diffusion.ipynb trains it.
 - ``diffusion``: not a GAN: the DDPM of ``ganlib.diffusion.build_diffusion`` with its
-  defaults (U-Net of width 16, cosine schedule of 250 steps, Adam 2e-3, weight average
-  0.999), batch 64, sampled with 30 steps of DPM-Solver++, as notebook 13 trains it.
+  defaults (U-Net of width 16 predicting v, cosine schedule of 250 steps, Adam 2e-3,
+  weight average 0.999), batch 64, sampled with 30 steps of DPM-Solver++, as notebook 13
+  trains it; ``--set prediction=eps`` trains Ho et al.'s noise prediction instead.
 
 Used in: bench/train_budget.py, bench/compare_recipes.py.
 """
@@ -37,6 +38,7 @@ Used in: bench/train_budget.py, bench/compare_recipes.py.
 from __future__ import annotations
 
 import dataclasses
+import inspect
 from dataclasses import dataclass
 
 import keras
@@ -177,15 +179,33 @@ _REFERENCE = {
 }
 
 
+def _diffusion_recipe(image_shape, seed, changes) -> BenchRecipe:
+    """``diffusion``: ``build_diffusion`` with its defaults, or with ``changes`` to them."""
+    allowed = sorted(set(inspect.signature(diffusion.build_diffusion).parameters)
+                     - {"image_shape", "seed"})
+    unknown = sorted(set(changes) - set(allowed))
+    if unknown:
+        raise ValueError(f"Unknown diffusion setting(s) {unknown}; build_diffusion takes "
+                         f"{allowed}.")
+    model = diffusion.build_diffusion(image_shape, seed=seed, **changes)
+    return BenchRecipe("diffusion", model, 64,
+                       f"DDPM predicting {model.prediction}: {model.schedule}, sampled with "
+                       f"{model.sampling_steps} steps of {model.sampler}"
+                       + (f"; changed: {changes}" if changes else ""))
+
+
 def build_recipe(name: str, image_shape=(28, 28, 1), seed: int = 0,
                  dataset: str = "fashion_mnist", changes=None, seconds=None) -> BenchRecipe:
     """Build and compile the recipe ``name`` (one of ``RECIPES``) for ``image_shape``.
 
     ``changes`` (a dict of ``DCGANRecipe`` fields) adjusts a course recipe, e.g.
-    ``{"width": 48}``; the reference recipes take none. ``seconds``: the training budget,
+    ``{"width": 48}``, or, for ``diffusion``, arguments of ``build_diffusion`` (e.g.
+    ``{"prediction": "eps"}``); the reference recipes take none. ``seconds``: the training budget,
     which ``budget`` needs to pick its setting.
     """
     changes = dict(changes or {})
+    if name == "diffusion":
+        return _diffusion_recipe(image_shape, seed, changes)
     if changes and name not in (*VARIANTS, "budget"):
         raise ValueError(f"Changes {changes} apply only to the course's recipes "
                          f"{[*VARIANTS, 'budget']}, not to {name!r}.")
@@ -219,11 +239,6 @@ def build_recipe(name: str, image_shape=(28, 28, 1), seed: int = 0,
                           discriminator=nets.build_vit_discriminator(image_shape))
         return BenchRecipe(name, gan, recipe.batch_size,
                            f"course default generator, ViT discriminator: {recipe}")
-    if name == "diffusion":
-        model = diffusion.build_diffusion(image_shape, seed=seed)
-        return BenchRecipe(name, model, 64,
-                           f"DDPM: {model.schedule}, sampled with {model.sampling_steps} "
-                           f"steps of {model.sampler}")
     if name not in _REFERENCE:
         raise ValueError(f"Unknown recipe {name!r}; choose one of {list(RECIPES)}.")
     make_generator, make_discriminator, learning_rate, beta1, batch, text = _REFERENCE[name]

@@ -10,7 +10,8 @@ With ``--recipe vit_gan`` the GAN's discriminator is a Vision Transformer; with
 ``--recipe diffusion`` the model is notebook 13's DDPM, sampled with its default sampler,
 30 steps of DPM-Solver++ (both as in notebooks/13_transformers_diffusion.ipynb);
 ``--also-sample ddim:30 dpm_solver:20`` also saves the same model's samples from other
-samplers and steps, each in ``<out>_<sampler><steps>.npz``.
+samplers and steps, each in ``<out>_<sampler><steps>.npz``; ``--set prediction=eps``
+trains it to predict the noise (Ho et al.) instead of the default v.
 
 With ``--recipe conditional`` the GAN is class-conditional: it trains on (image, label)
 pairs and saves ``--num-samples / num_classes`` images of every class (1,000 per class by
@@ -89,7 +90,9 @@ def parse_args(argv=None):
     parser.add_argument("--num-samples", type=int, default=10_000)
     parser.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE",
                         help="change one DCGANRecipe field of a course recipe, e.g. "
-                             "--set width=48 --set ema_decay=0.999 (repeatable)")
+                             "--set width=48 --set ema_decay=0.999, or with --recipe "
+                             "diffusion a build_diffusion argument, e.g. --set "
+                             "prediction=eps (repeatable)")
     parser.add_argument("--also-sample", nargs="+", default=[], metavar="SAMPLER:STEPS",
                         help="diffusion only: also sample with these, e.g. ddim:30 "
                              "dpm_solver:20, each saved beside --out")

@@ -283,6 +283,15 @@ def test_pix2pix_notebook_refuses_an_unknown_task_at_its_recipe_cell():
         in _check_cell_error("09_pix2pix.ipynb", TASK="sketch")
 
 
+@pytest.mark.parametrize(("name", "value", "expected"), [
+    ("PREDICTION", "x0", "PREDICTION must be one of ['eps', 'v'], got 'x0' (str)."),
+    ("TIMESTEP_SAMPLING", "normal", "TIMESTEP_SAMPLING must be one of ['logit_normal', "
+                                    "'uniform'], got 'normal' (str)."),
+])
+def test_diffusion_notebook_refuses_an_unknown_target_or_law_of_steps(name, value, expected):
+    assert expected in _check_cell_error("13_transformers_diffusion.ipynb", **{name: value})
+
+
 def test_resume_continues_from_the_notebook_checkpoint(dcgan_run, tmp_path):
     """A second run with more steps continues the first one's checkpoint."""
     shutil.copytree(dcgan_run[0] / "out", tmp_path / "out")  # quick: 60 steps on 512 images

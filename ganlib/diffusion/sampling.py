@@ -1,7 +1,8 @@
 """The reverse process: from pure noise x_T to an image x_0, one denoising step at a time.
 
-Every sampler asks the network for eps_hat = eps_theta(x_t, t) and turn it into a guess of
-the clean image, clipped to the data's range [-1, 1]:
+Every sampler asks the network for its prediction at (x_t, t) and turns it into a guess of
+the clean image, clipped to the data's range [-1, 1]; for a network that predicts the noise
+eps_hat (``prediction="eps"``; ``"v"``: ``ganlib.diffusion.targets``)
 
     x0_hat = (x_t - sqrt(1 - alpha_bar_t) eps_hat) / sqrt(alpha_bar_t)
 
@@ -36,6 +37,7 @@ import numpy as np
 import tensorflow as tf
 
 from ganlib import _checks
+from ganlib.diffusion import targets
 
 __all__ = ["ddim_sample", "ddim_timesteps", "ddpm_sample", "dpm_solver_sample",
            "predicted_clean_image"]
@@ -51,10 +53,10 @@ def _denoiser_call(network):
     return predict
 
 
-def predicted_clean_image(x_t, eps_hat, alpha_bar):
-    """x0_hat = (x_t - sqrt(1 - alpha_bar) eps_hat) / sqrt(alpha_bar), clipped to [-1, 1]."""
-    x0 = (x_t - np.sqrt(1.0 - alpha_bar) * eps_hat) / np.sqrt(alpha_bar)
-    return np.clip(x0, -1.0, 1.0)
+def predicted_clean_image(x_t, output, alpha_bar, prediction="eps"):
+    """x0_hat from the network's ``output`` (eps_hat, or v_hat for ``prediction="v"``),
+    clipped to [-1, 1]; for eps: (x_t - sqrt(1 - alpha_bar) eps_hat) / sqrt(alpha_bar)."""
+    return np.clip(targets.clean_image(x_t, output, alpha_bar, prediction), -1.0, 1.0)
 
 
 def ddim_timesteps(timesteps: int, steps: int) -> np.ndarray:
@@ -64,22 +66,23 @@ def ddim_timesteps(timesteps: int, steps: int) -> np.ndarray:
     return np.unique(np.round(np.linspace(timesteps - 1, 0, steps)).astype(int))[::-1]
 
 
-def _clean_image_guesser(network, batch_size):
+def _clean_image_guesser(network, batch_size, prediction):
     """x0_hat(x_t, t): the network's guess of the clean images, asked in batches."""
+    targets.check_prediction(prediction)
     predict = _denoiser_call(network)
 
     def guess(x, t, alpha_bar_t):
         chunks = [x[j:j + batch_size] for j in range(0, len(x), batch_size)]
-        eps_hat = np.concatenate([predict(tf.constant(chunk), tf.fill((len(chunk),), float(t)))
-                                  .numpy() for chunk in chunks])
-        return predicted_clean_image(x, eps_hat, alpha_bar_t)
+        output = np.concatenate([predict(tf.constant(chunk), tf.fill((len(chunk),), float(t)))
+                                 .numpy() for chunk in chunks])
+        return predicted_clean_image(x, output, alpha_bar_t, prediction)
 
     return guess
 
 
-def _walk(network, schedule, start, visits, eta, rng, keep_path, batch_size):
+def _walk(network, schedule, start, visits, eta, rng, keep_path, batch_size, prediction):
     """The reverse walk over the step indices ``visits`` (descending), from ``start``."""
-    guess = _clean_image_guesser(network, batch_size)
+    guess = _clean_image_guesser(network, batch_size, prediction)
     alpha_bar = schedule.alphas_cumprod
     x = start.astype(np.float32)
     path = [x.copy()] if keep_path else None
@@ -111,24 +114,26 @@ def _start(noise, shape, n, seed):
 
 
 def ddpm_sample(network, schedule, n=None, seed=0, noise=None, return_path=False,
-                batch_size=500):
+                batch_size=500, prediction="eps"):
     """Images in [-1, 1] by DDPM's ancestral sampling over all T steps of ``schedule``.
 
     Args:
-        network: the denoiser, (x_t, t) -> eps_hat.
+        network: the denoiser, (x_t, t) -> eps_hat (or v_hat with ``prediction="v"``).
         schedule: the ``NoiseSchedule`` it was trained with.
         n, seed: how many images, and the seed of x_T and of each step's noise.
         noise: x_T itself (N, H, W, C), instead of drawing it.
         return_path: also return x_T, ..., x_0 as (T + 1, N, H, W, C).
+        prediction: what the network predicts, "eps" or "v" (``targets.PREDICTIONS``).
     """
     shape = tuple(network.inputs[0].shape[1:])
     start, rng = _start(noise, shape, n, seed)
     visits = np.arange(schedule.timesteps)[::-1]
-    return _walk(network, schedule, start, visits, 1.0, rng, return_path, batch_size)
+    return _walk(network, schedule, start, visits, 1.0, rng, return_path, batch_size,
+                 prediction)
 
 
 def ddim_sample(network, schedule, steps=20, n=None, seed=0, noise=None, eta=0.0,
-                return_path=False, batch_size=500):
+                return_path=False, batch_size=500, prediction="eps"):
     """Images in [-1, 1] by DDIM over ``steps`` of the T steps (1 <= steps <= T).
 
     ``eta`` = 0 (default): deterministic given x_T; 1: as much noise as DDPM. The other
@@ -138,11 +143,12 @@ def ddim_sample(network, schedule, steps=20, n=None, seed=0, noise=None, eta=0.0
     eta = _checks.number(eta, "eta", minimum=0, maximum=1, hint=" (0: deterministic DDIM)")
     shape = tuple(network.inputs[0].shape[1:])
     start, rng = _start(noise, shape, n, seed)
-    return _walk(network, schedule, start, visits, eta, rng, return_path, batch_size)
+    return _walk(network, schedule, start, visits, eta, rng, return_path, batch_size,
+                 prediction)
 
 
 def dpm_solver_sample(network, schedule, steps=20, n=None, seed=0, noise=None,
-                      return_path=False, batch_size=500):
+                      return_path=False, batch_size=500, prediction="eps"):
     """Images in [-1, 1] by DPM-Solver++(2M) over ``steps`` of the T steps (Lu et al. 2022).
 
     It follows the same deterministic path as DDIM with eta = 0, more accurately for the
@@ -160,7 +166,7 @@ def dpm_solver_sample(network, schedule, steps=20, n=None, seed=0, noise=None,
     visits = ddim_timesteps(schedule.timesteps, steps)
     shape = tuple(network.inputs[0].shape[1:])
     start, _ = _start(noise, shape, n, seed)
-    guess = _clean_image_guesser(network, batch_size)
+    guess = _clean_image_guesser(network, batch_size, prediction)
     alpha_bar = schedule.alphas_cumprod
     half_log_snr = 0.5 * np.log(alpha_bar / (1.0 - alpha_bar))
     x = start.astype(np.float32)

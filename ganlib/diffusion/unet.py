@@ -1,5 +1,6 @@
 """The denoiser: a small U-Net that reads a noisy image x_t and its step t, and predicts
-the noise eps that was added (Ho et al. 2020, after Ronneberger et al. 2015's U-Net).
+the noise eps that was added (Ho et al. 2020, after Ronneberger et al. 2015's U-Net), or
+the velocity v made of the noise and the image (``ganlib.diffusion.targets``).
 
 The step enters as a sinusoidal embedding (the Transformer's position code, Vaswani et al.
 2017): for frequencies w_k = 10000^(-k / (d/2)),
@@ -88,7 +89,7 @@ def _attention_block(x, name: str):
 
 def build_denoiser(image_shape=(28, 28, 1), width=16, channel_multipliers=(1, 2, 4),
                    middle_attention=False, name="denoiser") -> keras.Model:
-    """The noise-predicting U-Net: (x_t (N, H, W, C), t (N,)) -> eps_hat (N, H, W, C).
+    """The denoising U-Net: (x_t (N, H, W, C), t (N,)) -> eps_hat or v_hat (N, H, W, C).
 
     Args:
         image_shape: (H, W, C); H and W must be multiples of 2 ** (levels - 1).

@@ -96,23 +96,28 @@ def test_one_ddpm_step_is_ho_et_al_s_posterior():
 class GaussianDenoiser(keras.layers.Layer):
     """The exact E[eps | x_t] when the data are N(0, scale^2 I): x_t is then
     N(0, (alpha_bar scale^2 + 1 - alpha_bar) I), and eps_hat = sqrt(1 - alpha_bar) x_t / that
-    variance."""
+    variance; with ``prediction="v"`` the same denoiser's v_hat,
+    (eps_hat - sqrt(1 - alpha_bar) x_t) / sqrt(alpha_bar)."""
 
-    def __init__(self, alphas_cumprod, scale, **kwargs):
+    def __init__(self, alphas_cumprod, scale, prediction="eps", **kwargs):
         super().__init__(**kwargs)
         self.alphas_cumprod, self.scale = alphas_cumprod.astype("float32"), scale
+        self.prediction = prediction
 
     def call(self, inputs):
         x, t = inputs
         alpha_bar = keras.ops.take(self.alphas_cumprod, keras.ops.cast(t, "int32"))
         alpha_bar = keras.ops.reshape(alpha_bar, (-1, 1, 1, 1))
-        return keras.ops.sqrt(1 - alpha_bar) * x / (alpha_bar * self.scale**2 + 1 - alpha_bar)
+        eps = keras.ops.sqrt(1 - alpha_bar) * x / (alpha_bar * self.scale**2 + 1 - alpha_bar)
+        if self.prediction == "eps":
+            return eps
+        return (eps - keras.ops.sqrt(1 - alpha_bar) * x) / keras.ops.sqrt(alpha_bar)
 
 
-def gaussian_denoiser(noise_schedule, scale):
+def gaussian_denoiser(noise_schedule, scale, prediction="eps"):
     images, steps = keras.Input((3, 3, 1)), keras.Input(())
-    eps = GaussianDenoiser(noise_schedule.alphas_cumprod, scale)([images, steps])
-    return keras.Model([images, steps], eps)
+    output = GaussianDenoiser(noise_schedule.alphas_cumprod, scale, prediction)([images, steps])
+    return keras.Model([images, steps], output)
 
 
 def test_dpm_solver_is_second_order_where_ddim_is_first_order():
@@ -134,6 +139,53 @@ def test_dpm_solver_is_second_order_where_ddim_is_first_order():
     dpm_gain = errors["dpm", 50] / errors["dpm", 200]
     assert 3 < ddim_gain < 5 and dpm_gain > 10, errors
     assert errors["dpm", 200] < errors["ddim", 200] / 3 and errors["ddim", 200] < 0.01
+
+
+@pytest.mark.parametrize("sample", [sampling.ddim_sample, sampling.dpm_solver_sample])
+def test_a_v_network_samples_what_the_eps_network_of_the_same_denoiser_samples(sample):
+    """Told which one it reads, every sampler turns eps_hat or v_hat into the same x0_hat."""
+    noise_schedule = diffusion.make_schedule("cosine", 50)
+    x_T = np.random.default_rng(1).standard_normal((4, 3, 3, 1)).astype("float32")
+    by_eps = sample(gaussian_denoiser(noise_schedule, 0.3), noise_schedule, 10, noise=x_T)
+    by_v = sample(gaussian_denoiser(noise_schedule, 0.3, "v"), noise_schedule, 10, noise=x_T,
+                  prediction="v")
+    np.testing.assert_allclose(by_v, by_eps, atol=1e-4)
+    read_as_eps = sample(gaussian_denoiser(noise_schedule, 0.3, "v"), noise_schedule, 10,
+                         noise=x_T)
+    assert np.abs(read_as_eps - by_eps).max() > 0.1      # the wrong reading is far off
+
+
+def test_ddpm_with_a_v_network_is_the_eps_network_s_ddpm():
+    noise_schedule = diffusion.make_schedule("linear", 30)
+    x_T = np.random.default_rng(2).standard_normal((2, 3, 3, 1)).astype("float32")
+    np.testing.assert_allclose(
+        sampling.ddpm_sample(gaussian_denoiser(noise_schedule, 0.5, "v"), noise_schedule,
+                             noise=x_T, seed=3, prediction="v"),
+        sampling.ddpm_sample(gaussian_denoiser(noise_schedule, 0.5), noise_schedule,
+                             noise=x_T, seed=3), atol=1e-4)
+
+
+def test_the_model_predicts_v_by_default_and_trains_on_eps_when_asked():
+    """The default model learns v; an eps model trains too (two steps: the blocks' second
+    convolutions start at zero), and both sample through their own reading of the output."""
+    v_model = diffusion.build_diffusion(width=8, channel_multipliers=(1, 2), timesteps=10,
+                                        sampling_steps=3, ema_decay=0)
+    assert v_model.prediction == "v"
+    eps_model = diffusion.build_diffusion(width=8, channel_multipliers=(1, 2), timesteps=10,
+                                          sampling_steps=3, ema_decay=0, prediction="eps")
+    images = np.random.default_rng(0).uniform(-1, 1, (16, 28, 28, 1)).astype("float32")
+    before = [w.numpy().copy() for w in eps_model.network.trainable_weights]
+    eps_model.fit(images, batch_size=8, epochs=1, verbose=0)
+    assert all(not np.allclose(w.numpy(), old)
+               for w, old in zip(eps_model.network.trainable_weights, before, strict=True))
+    for model in (v_model, eps_model):
+        np.testing.assert_array_equal(
+            model.generate(2, seed=4, sampler="ddim"),
+            sampling.ddim_sample(model.network, model.schedule, 3, n=2, seed=4,
+                                 prediction=model.prediction))
+    with pytest.raises(ValueError, match=r"^prediction must be one of \['eps', 'v'\], got 'x0'"):
+        diffusion.build_diffusion(width=8, channel_multipliers=(1, 2), timesteps=10,
+                                  sampling_steps=3, prediction="x0")
 
 
 def test_dpm_solver_with_two_steps_is_ddim_and_keeps_its_path(trained):
@@ -179,7 +231,7 @@ def test_the_default_sampler_is_dpm_solver_and_a_bad_one_is_refused_by_name():
     assert model.sampler == "dpm_solver" and model.sampling_steps == 3
     np.testing.assert_array_equal(
         model.generate(2, seed=4),
-        sampling.dpm_solver_sample(network, noise_schedule, 3, n=2, seed=4))
+        sampling.dpm_solver_sample(network, noise_schedule, 3, n=2, seed=4, prediction="v"))
     with pytest.raises(ValueError, match=r"^sampler must be one of \['ddim', 'ddpm', "
                                          r"'dpm_solver'\], got 'euler'"):
         diffusion.build_diffusion(width=8, channel_multipliers=(1, 2), timesteps=10,
@@ -195,3 +247,34 @@ def test_bad_networks_and_shapes_are_refused():
     with pytest.raises(TypeError, match="network must be a keras Model reading"):
         diffusion.DiffusionModel(keras.Sequential([keras.Input((4,)), keras.layers.Dense(2)]),
                                  diffusion.make_schedule("cosine", 10))
+
+
+def test_logit_normal_steps_favour_the_middle_and_uniform_ones_do_not():
+    """t = floor(T sigmoid(u)), u ~ N(0, 1): P(|u| < log 3) = 73% of the draws land in the
+    middle half of the steps (uniform: 50%), and every draw is a valid step."""
+    seed = keras.random.SeedGenerator(0)
+    middle = {}
+    for kind in diffusion.TIMESTEP_SAMPLING:
+        t = np.asarray(diffusion.draw_timesteps(20_000, 100, kind, seed=seed))
+        assert t.dtype == np.int32 and t.min() >= 0 and t.max() <= 99
+        middle[kind] = np.mean((t >= 25) & (t < 75))
+    assert abs(middle["logit_normal"] - 0.729) < 0.02, middle
+    assert abs(middle["uniform"] - 0.5) < 0.02, middle
+
+
+def test_the_model_draws_logit_normal_steps_by_default_and_names_a_wrong_law():
+    model = diffusion.build_diffusion(width=8, channel_multipliers=(1, 2), timesteps=10,
+                                      sampling_steps=3, ema_decay=0)
+    assert model.timestep_sampling == "logit_normal"
+    uniform = diffusion.build_diffusion(width=8, channel_multipliers=(1, 2), timesteps=10,
+                                        sampling_steps=3, ema_decay=0,
+                                        timestep_sampling="uniform")
+    images = np.random.default_rng(1).uniform(-1, 1, (16, 28, 28, 1)).astype("float32")
+    before = [w.numpy().copy() for w in uniform.network.trainable_weights]
+    uniform.fit(images, batch_size=8, epochs=1, verbose=0)
+    assert all(not np.allclose(w.numpy(), old)
+               for w, old in zip(uniform.network.trainable_weights, before, strict=True))
+    with pytest.raises(ValueError, match=r"^timestep_sampling must be one of "
+                                         r"\['logit_normal', 'uniform'\], got 'normal'"):
+        diffusion.build_diffusion(width=8, channel_multipliers=(1, 2), timesteps=10,
+                                  sampling_steps=3, timestep_sampling="normal")

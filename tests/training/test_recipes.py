@@ -356,6 +356,20 @@ def test_bench_builds_notebook_13s_vit_gan_and_diffusion_recipes(bench_module):
     assert reference.build_recipe("diffusion").parameter_counts().startswith("denoiser ")
     samples = model.generate(2, seed=0, steps=2)
     assert samples.shape == (2, 28, 28, 1) and np.abs(samples).max() <= 1
+    assert model.prediction == "v"
+
+
+def test_bench_diffusion_takes_build_diffusion_settings_and_names_a_wrong_one(bench_module):
+    """train_budget.py --recipe diffusion --set prediction=eps: Ho et al.'s noise target."""
+    reference = bench_module("recipes_reference")
+    eps = reference.build_recipe("diffusion", seed=0, changes={"prediction": "eps"})
+    assert eps.gan.prediction == "eps" and "predicting eps" in eps.description
+    assert "changed: {'prediction': 'eps'}" in eps.description
+    with pytest.raises(ValueError, match=r"Unknown diffusion setting\(s\) \['predict'\]; "
+                                         r"build_diffusion takes \[.*'prediction'"):
+        reference.build_recipe("diffusion", changes={"predict": "eps"})
+    with pytest.raises(ValueError, match=r"^prediction must be one of \['eps', 'v'\]"):
+        reference.build_recipe("diffusion", changes={"prediction": "x0"})
 
 
 def test_train_budget_also_sample_takes_sampler_and_steps_for_diffusion_only(bench_module,
