@@ -62,7 +62,7 @@ def draw_timesteps(n, timesteps: int, kind: str, seed=None):
 
 
 class DiffusionModel(keras.Model):
-    """A noise-predicting network and its noise schedule, trained with the simple loss.
+    """A denoiser (predicting v or the noise) and its schedule, trained by squared error.
 
     Args:
         network: (x_t (N, H, W, C), t (N,)) -> its prediction (N, H, W, C), e.g.
