@@ -28,9 +28,10 @@ and hyperparameters differ between them:
   blocks of four heads) in place of the convolutional one, exactly as
   notebooks/13_transformers_diffusion.ipynb trains it.
 - ``diffusion``: not a GAN: the DDPM of ``ganlib.diffusion.build_diffusion`` with its
-  defaults (U-Net of width 16 predicting v, cosine schedule of 250 steps, Adam 2e-3,
-  weight average 0.999), batch 64, sampled with 30 steps of DPM-Solver++, as notebook 13
-  trains it; ``--set prediction=eps`` trains Ho et al.'s noise prediction instead.
+  defaults (U-Net of width 16 predicting v at logit-normal steps, cosine schedule of 250
+  steps, Adam 2e-3, weight average 0.999), batch 64, sampled with 30 steps of
+  DPM-Solver++, as notebook 13 trains it; ``--set prediction=eps --set
+  timestep_sampling=uniform`` trains Ho et al.'s noise prediction at uniform steps instead.
 
 Used in: bench/train_budget.py, bench/compare_recipes.py.
 """
